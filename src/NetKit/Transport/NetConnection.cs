@@ -1,0 +1,213 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+
+namespace NetKit.Transport;
+
+/// <summary>
+/// One open stream connection (TCP or a Unix stream socket), server or client
+/// side: the socket, the stream protocol code reads and writes (plain, or TLS
+/// once upgraded), both addresses, and the time of the last traffic that the
+/// server's idle timeout looks at. Protocol code never touches the socket.
+/// </summary>
+public sealed class NetConnection : IAsyncDisposable
+{
+    private static long s_nextId;
+    private readonly Socket _socket;
+    private long _lastActivity = Environment.TickCount64;
+    private int _disposed;
+
+    public NetConnection(Socket socket)
+    {
+        _socket = socket;
+        Stream = new NetworkStream(socket, ownsSocket: false);
+        Id = Interlocked.Increment(ref s_nextId);
+        RemoteEndPoint = socket.RemoteEndPoint;
+        LocalEndPoint = socket.LocalEndPoint;
+        Remote = Describe(RemoteEndPoint);
+    }
+
+    /// <summary>A number unique in this process, for logs and traces.</summary>
+    public long Id { get; }
+
+    /// <summary>What protocol code reads and writes: the socket's stream, or TLS over it.</summary>
+    public Stream Stream { get; private set; }
+
+    public EndPoint? RemoteEndPoint { get; }
+
+    public EndPoint? LocalEndPoint { get; }
+
+    /// <summary>The peer as a person reads it: <c>127.0.0.1:40122</c>, <c>[::1]:40122</c>, <c>unix:/tmp/x.sock</c>.</summary>
+    public string Remote { get; }
+
+    public bool IsTls => Stream is SslStream;
+
+    /// <summary>The wire trace for this connection, when one is switched on.</summary>
+    public WireTrace? Trace { get; set; }
+
+    /// <summary>True when the peer is on this machine (loopback or a Unix socket).</summary>
+    public bool IsLocal => RemoteEndPoint switch
+    {
+        IPEndPoint ip => IPAddress.IsLoopback(ip.Address),
+        UnixDomainSocketEndPoint => true,
+        _ => false,
+    };
+
+    internal long LastActivity => Volatile.Read(ref _lastActivity);
+
+    /// <summary>Opens a client connection to a TCP or Unix stream endpoint.</summary>
+    public static async Task<NetConnection> ConnectAsync(EndPoint endPoint, CancellationToken cancellationToken = default)
+    {
+        var protocol = endPoint is UnixDomainSocketEndPoint ? ProtocolType.Unspecified : ProtocolType.Tcp;
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, protocol);
+        try
+        {
+            if (protocol == ProtocolType.Tcp)
+            {
+                socket.NoDelay = true;
+            }
+
+            await socket.ConnectAsync(endPoint, cancellationToken);
+            return new NetConnection(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads what is there (at least one byte, or 0 at the end of the stream).</summary>
+    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var n = await Stream.ReadAsync(buffer, cancellationToken);
+        Touch();
+        return n;
+    }
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        await Stream.WriteAsync(data, cancellationToken);
+        Touch();
+    }
+
+    /// <summary>Marks traffic now, so the idle timeout starts again.</summary>
+    public void Touch() => Volatile.Write(ref _lastActivity, Environment.TickCount64);
+
+    /// <summary>Tells the peer we will send no more (TCP FIN); reading goes on.</summary>
+    public void ShutdownSend()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException)
+        {
+            // The peer is gone already; nothing left to tell it.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Server side of STARTTLS or implicit TLS: the handshake with our certificate.</summary>
+    public async Task UpgradeToServerTlsAsync(X509Certificate2 certificate, CancellationToken cancellationToken = default)
+    {
+        EnsurePlain();
+        var tls = new SslStream(Stream, leaveInnerStreamOpen: false);
+        try
+        {
+            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, cancellationToken);
+        }
+        catch
+        {
+            await tls.DisposeAsync();
+            throw;
+        }
+
+        Stream = tls;
+        Touch();
+        Trace?.Note($"TLS established ({tls.SslProtocol}, {tls.NegotiatedCipherSuite})");
+    }
+
+    /// <summary>Client side of STARTTLS or implicit TLS.</summary>
+    public async Task UpgradeToClientTlsAsync(string targetHost, bool acceptAnyCertificate = false, CancellationToken cancellationToken = default)
+    {
+        EnsurePlain();
+        var options = new SslClientAuthenticationOptions { TargetHost = targetHost };
+        if (acceptAnyCertificate)
+        {
+            options.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+        }
+
+        var tls = new SslStream(Stream, leaveInnerStreamOpen: false);
+        try
+        {
+            await tls.AuthenticateAsClientAsync(options, cancellationToken);
+        }
+        catch (AuthenticationException ex)
+        {
+            await tls.DisposeAsync();
+            throw new NetKitException($"TLS handshake with {Remote} failed: {ex.Message}", ex);
+        }
+        catch
+        {
+            await tls.DisposeAsync();
+            throw;
+        }
+
+        Stream = tls;
+        Touch();
+        Trace?.Note($"TLS established ({tls.SslProtocol}, {tls.NegotiatedCipherSuite})");
+    }
+
+    /// <summary>Closes at once; pending reads and writes fail. Used for idle timeouts and forced shutdown.</summary>
+    public void Abort()
+    {
+        try
+        {
+            _socket.Close(0);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await Stream.DisposeAsync();
+        }
+        catch (IOException)
+        {
+            // A TLS close_notify to a peer that already left.
+        }
+
+        _socket.Dispose();
+    }
+
+    internal static string Describe(EndPoint? endPoint) => endPoint switch
+    {
+        IPEndPoint { Address.AddressFamily: AddressFamily.InterNetworkV6 } ip => $"[{ip.Address}]:{ip.Port}",
+        IPEndPoint ip => $"{ip.Address}:{ip.Port}",
+        UnixDomainSocketEndPoint unix => string.IsNullOrEmpty(unix.ToString()) ? "unix:(unnamed)" : $"unix:{unix}",
+        null => "(unknown)",
+        _ => endPoint.ToString() ?? "(unknown)",
+    };
+
+    private void EnsurePlain()
+    {
+        if (IsTls)
+        {
+            throw new InvalidOperationException("The connection already uses TLS.");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace NetKit.Transport;
+
+/// <summary>The limits and settings of a stream server. Every limit has a default.</summary>
+public sealed class StreamServerOptions
+{
+    /// <summary>Connections open at once; one more is refused (after <see cref="OnRejected"/> has had its say).</summary>
+    public int MaxConnections { get; init; } = 10_000;
+
+    /// <summary>A connection with no traffic for this long is closed.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a graceful stop waits for sessions to finish before closing them.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The listen queue of the socket.</summary>
+    public int Backlog { get; init; } = 1024;
+
+    /// <summary>When set, every connection starts with a TLS handshake (implicit TLS, as on ports 465, 993, 995).</summary>
+    public X509Certificate2? ImplicitTlsCertificate { get; init; }
+
+    /// <summary>A TLS handshake that takes longer than this is abandoned.</summary>
+    public TimeSpan TlsHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A wire trace for every connection (each line tagged with the connection number).</summary>
+    public WireTrace? Trace { get; init; }
+
+    /// <summary>Says "busy" in the protocol's words to a connection over the limit (SMTP: 421), before it is closed.</summary>
+    public Func<NetConnection, CancellationToken, Task>? OnRejected { get; init; }
+}
