@@ -31,8 +31,6 @@ public enum LineEnding
 /// </summary>
 public readonly struct LineResult
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     public LineResult(LineStatus status, ReadOnlyMemory<byte> bytes, LineEnding ending)
     {
         Status = status;
@@ -54,19 +52,7 @@ public readonly struct LineResult
     public string Text => Encoding.UTF8.GetString(Bytes.Span);
 
     /// <summary>The text, only when the bytes are valid UTF-8.</summary>
-    public bool TryGetText(out string text)
-    {
-        try
-        {
-            text = StrictUtf8.GetString(Bytes.Span);
-            return true;
-        }
-        catch (DecoderFallbackException)
-        {
-            text = string.Empty;
-            return false;
-        }
-    }
+    public bool TryGetText(out string text) => Utf8Text.TryDecode(Bytes.Span, out text);
 
     /// <summary>The bytes that end a line this way on the wire.</summary>
     public static ReadOnlySpan<byte> Terminator(LineEnding ending) => ending switch

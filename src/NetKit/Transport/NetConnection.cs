@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -85,6 +86,17 @@ public sealed class NetConnection : IAsyncDisposable
         var n = await Stream.ReadAsync(buffer, cancellationToken);
         Touch();
         return n;
+    }
+
+    /// <summary>
+    /// Waits until the peer has sent something (or closed) without taking any
+    /// bytes: a zero-byte read. Lets a session rent a buffer only once data is
+    /// there, so idle connections hold none.
+    /// </summary>
+    public async ValueTask WaitForDataAsync(CancellationToken cancellationToken = default)
+    {
+        var none = await Stream.ReadAsync(Memory<byte>.Empty, cancellationToken);
+        Debug.Assert(none == 0);
     }
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
