@@ -1,0 +1,19 @@
+namespace NetKit.Cli;
+
+/// <summary>Where NetKit keeps its files.</summary>
+internal static class CliPaths
+{
+    /// <summary>The --data option, else $NETKIT_DATA, else ~/.local/share/netkit (the platform's local application data).</summary>
+    public static string DataDirectory(string? option)
+    {
+        var chosen = option ?? Environment.GetEnvironmentVariable("NETKIT_DATA");
+        if (string.IsNullOrWhiteSpace(chosen))
+        {
+            chosen = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "netkit");
+        }
+
+        var full = Path.GetFullPath(chosen);
+        Directory.CreateDirectory(full);
+        return full;
+    }
+}

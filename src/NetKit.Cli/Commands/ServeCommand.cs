@@ -1,0 +1,200 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using NetKit.Net;
+using NetKit.Services;
+using NetKit.Transport;
+using Spectre.Console;
+
+namespace NetKit.Cli.Commands;
+
+/// <summary>`netkit serve [SERVICE[=ENDPOINT]]...`: starts services, prints where they listen, stops on Ctrl+C or SIGTERM.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var services = new Argument<string[]>("service")
+        {
+            Description = "SERVICE or SERVICE=ENDPOINT (e.g. reverse=udp://127.0.0.1:33333, echo=unix:/tmp/e.sock, greeting=9999, echo=tls://127.0.0.1:10443). None: every service on its default loopback port.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var data = new Option<string?>("--data") { Description = "The data directory (TLS certificate, stores). Default: $NETKIT_DATA or ~/.local/share/netkit." };
+        var maxConnections = new Option<int>("--max-connections") { Description = "Connections open at once, per listener.", DefaultValueFactory = _ => 10_000 };
+        var idleTimeout = new Option<double>("--idle-timeout") { Description = "Seconds a connection may stay silent before it is closed.", DefaultValueFactory = _ => 300 };
+        var trace = new Option<bool>("--trace") { Description = "Print the wire trace (C:/S: lines) of text services." };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Log every connection's end and every datagram." };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Log warnings and errors only." };
+
+        var command = new Command("serve", "Run NetKit's services on loopback (or where you say).");
+        command.Arguments.Add(services);
+        foreach (var option in new Option[] { data, maxConnections, idleTimeout, trace, verbose, quiet })
+        {
+            command.Options.Add(option);
+        }
+
+        CliAction.Set(command, async (parse, ct) =>
+        {
+            SocketTuning.PreferInlineCompletions();
+            var plan = ServePlan.Parse(parse.GetValue(services) ?? []);
+            var level = parse.GetValue(quiet) ? LogLevel.Warning : parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information;
+            using var logging = CliLogging.Create(level);
+            var options = new StreamServerOptions
+            {
+                MaxConnections = parse.GetValue(maxConnections),
+                IdleTimeout = TimeSpan.FromSeconds(parse.GetValue(idleTimeout)),
+                Trace = parse.GetValue(trace) ? new WireTrace(Console.Out, TraceRole.Server) : null,
+                ImplicitTlsCertificate = plan.Any(p => p.Tls)
+                    ? TlsCertificates.LoadOrCreateSelfSigned(CliPaths.DataDirectory(parse.GetValue(data)))
+                    : null,
+            };
+            await using var running = new RunningServers();
+            foreach (var listener in plan)
+            {
+                await running.StartAsync(listener, options, logging, ct);
+            }
+
+            PrintTable(running.Listeners);
+            Console.Out.WriteLine("netkit: serving; Ctrl+C stops.");
+            Console.Out.Flush();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C or SIGTERM: a clean stop, below.
+            }
+
+            await running.StopAsync();
+            Console.Out.WriteLine("netkit: stopped.");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void PrintTable(IEnumerable<(string Service, string Endpoint)> listeners)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumn("service").AddColumn("listens on");
+        foreach (var (service, endpoint) in listeners)
+        {
+            table.AddRow(Markup.Escape(service), Markup.Escape(endpoint));
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>One listener to start: a service on one endpoint, maybe behind implicit TLS.</summary>
+    private sealed record ServePlan(ServiceDefinition Service, NetEndpoint Endpoint, bool Tls)
+    {
+        public static List<ServePlan> Parse(string[] arguments)
+        {
+            var plan = new List<ServePlan>();
+            if (arguments.Length == 0)
+            {
+                foreach (var service in ServiceCatalog.All)
+                {
+                    plan.AddRange(Defaults(service));
+                }
+
+                return plan;
+            }
+
+            foreach (var argument in arguments)
+            {
+                var equals = argument.IndexOf('=', StringComparison.Ordinal);
+                var name = equals < 0 ? argument : argument[..equals];
+                var service = ServiceCatalog.Find(name)
+                    ?? throw new UsageException($"unknown service \"{name}\"; known: {string.Join(", ", ServiceCatalog.All.Select(s => s.Name))}");
+                if (equals < 0)
+                {
+                    plan.AddRange(Defaults(service));
+                    continue;
+                }
+
+                var text = argument[(equals + 1)..];
+                var tls = text.StartsWith("tls://", StringComparison.OrdinalIgnoreCase);
+                if (tls)
+                {
+                    text = "tcp://" + text["tls://".Length..];
+                }
+
+                var endpoint = NetEndpoint.Parse(text, SocketTransport.Tcp, "127.0.0.1", service.DefaultPort);
+                if (endpoint.IsDatagram ? !service.SpeaksDatagram : !service.SpeaksStream)
+                {
+                    throw new UsageException($"{service.Name} does not speak {(endpoint.IsDatagram ? "datagrams" : "streams")} ({endpoint})");
+                }
+
+                plan.Add(new ServePlan(service, endpoint, tls));
+            }
+
+            return plan;
+        }
+
+        private static IEnumerable<ServePlan> Defaults(ServiceDefinition service)
+        {
+            if (service.SpeaksStream)
+            {
+                yield return new ServePlan(service, NetEndpoint.Tcp("127.0.0.1", service.DefaultPort), false);
+            }
+
+            if (service.SpeaksDatagram)
+            {
+                yield return new ServePlan(service, NetEndpoint.Udp("127.0.0.1", service.DefaultPort), false);
+            }
+        }
+    }
+
+    /// <summary>The servers started so far; stopping them all is one call.</summary>
+    private sealed class RunningServers : IAsyncDisposable
+    {
+        private readonly List<StreamServer> _streams = [];
+        private readonly List<DatagramServer> _datagrams = [];
+
+        public List<(string Service, string Endpoint)> Listeners { get; } = [];
+
+        public async Task StartAsync(ServePlan plan, StreamServerOptions options, ILoggerFactory logging, CancellationToken ct)
+        {
+            var bindTo = await plan.Endpoint.ResolveAsync(ct);
+            var logger = logging.CreateLogger($"netkit.{plan.Service.Name}");
+            if (plan.Endpoint.IsDatagram)
+            {
+                var server = new DatagramServer(plan.Service.Name, bindTo, plan.Service.DatagramHandler!, logger);
+                server.Start();
+                _datagrams.Add(server);
+                Listeners.Add((plan.Service.Name, Show(plan.Endpoint, server.LocalEndPoint, tls: false)));
+            }
+            else
+            {
+                var server = new StreamServer(plan.Service.Name, bindTo, plan.Service.StreamHandler!,
+                    plan.Tls ? options : WithoutTls(options), logger);
+                server.Start();
+                _streams.Add(server);
+                Listeners.Add((plan.Service.Name, Show(plan.Endpoint, server.LocalEndPoint, plan.Tls)));
+            }
+        }
+
+        public async Task StopAsync()
+        {
+            await Task.WhenAll(_streams.Select(s => s.StopAsync()).Concat(_datagrams.Select(d => d.StopAsync())));
+        }
+
+        public async ValueTask DisposeAsync() => await StopAsync();
+
+        private static StreamServerOptions WithoutTls(StreamServerOptions o) => new()
+        {
+            MaxConnections = o.MaxConnections,
+            IdleTimeout = o.IdleTimeout,
+            ShutdownTimeout = o.ShutdownTimeout,
+            Backlog = o.Backlog,
+            Trace = o.Trace,
+        };
+
+        /// <summary>The endpoint as the user would type it, with the real port when 0 was asked for.</summary>
+        private static string Show(NetEndpoint asked, EndPoint? bound, bool tls) => bound switch
+        {
+            IPEndPoint ip => $"{(tls ? "tls" : asked.IsDatagram ? "udp" : "tcp")}://{(ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{ip.Address}]" : ip.Address.ToString())}:{ip.Port}",
+            _ => asked.ToString(),
+        };
+    }
+}
