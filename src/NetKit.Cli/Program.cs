@@ -9,8 +9,13 @@ internal static class Program
     {
         Console.OutputEncoding = System.Text.Encoding.UTF8;
         var root = new RootCommand("NetKit: network programming, the classic Internet services and protocols, on loopback or anywhere.");
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(GreetCommand.Create());
+        root.Subcommands.Add(ReverseCommand.Create());
+        root.Subcommands.Add(ConnectCommand.Create());
         root.Subcommands.Add(DnsCommand.Create());
-        var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        // Ctrl+C and SIGTERM cancel the action's token; a server gets time to stop gracefully.
+        var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(15) };
         return await root.Parse(args).InvokeAsync(config);
     }
 }

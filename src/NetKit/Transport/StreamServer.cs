@@ -61,13 +61,11 @@ public sealed class StreamServer : IAsyncDisposable
         var socket = new Socket(_bindTo.AddressFamily, SocketType.Stream, unix ? ProtocolType.Unspecified : ProtocolType.Tcp);
         try
         {
+            // No ReuseAddress: on Linux .NET maps it to SO_REUSEPORT, which would let a
+            // second server share a busy port silently. .NET already sets SO_REUSEADDR.
             if (unix)
             {
                 UnixSocketFiles.RemoveStale(_bindTo);
-            }
-            else
-            {
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             }
 
             socket.Bind(_bindTo);
