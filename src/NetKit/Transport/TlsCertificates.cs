@@ -21,7 +21,7 @@ public static class TlsCertificates
         {
             return X509CertificateLoader.LoadPkcs12FromFile(pfxPath, password);
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
         {
             throw new NetKitException($"cannot load the TLS certificate {pfxPath}: {ex.Message}", ex);
         }
