@@ -125,44 +125,40 @@ public sealed class NetConnection : IAsyncDisposable
     }
 
     /// <summary>Server side of STARTTLS or implicit TLS: the handshake with our certificate.</summary>
-    public async Task UpgradeToServerTlsAsync(X509Certificate2 certificate, CancellationToken cancellationToken = default)
-    {
-        EnsurePlain();
-        var tls = new SslStream(Stream, leaveInnerStreamOpen: false);
-        try
-        {
-            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, cancellationToken);
-        }
-        catch
-        {
-            await tls.DisposeAsync();
-            throw;
-        }
+    public Task UpgradeToServerTlsAsync(X509Certificate2 certificate, CancellationToken cancellationToken = default) =>
+        UpgradeAsync(tls => tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, cancellationToken));
 
-        Stream = tls;
-        Touch();
-        Trace?.Note($"TLS established ({tls.SslProtocol}, {tls.NegotiatedCipherSuite})");
-    }
-
-    /// <summary>Client side of STARTTLS or implicit TLS.</summary>
+    /// <summary>Client side of STARTTLS or implicit TLS. A failed check of the server's certificate is a <see cref="NetKitException"/>.</summary>
     public async Task UpgradeToClientTlsAsync(string targetHost, bool acceptAnyCertificate = false, CancellationToken cancellationToken = default)
     {
-        EnsurePlain();
         var options = new SslClientAuthenticationOptions { TargetHost = targetHost };
         if (acceptAnyCertificate)
         {
             options.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
         }
 
-        var tls = new SslStream(Stream, leaveInnerStreamOpen: false);
         try
         {
-            await tls.AuthenticateAsClientAsync(options, cancellationToken);
+            await UpgradeAsync(tls => tls.AuthenticateAsClientAsync(options, cancellationToken));
         }
         catch (AuthenticationException ex)
         {
-            await tls.DisposeAsync();
             throw new NetKitException($"TLS handshake with {Remote} failed: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Runs a handshake over the plain stream; from then on <see cref="Stream"/> is the TLS stream.</summary>
+    private async Task UpgradeAsync(Func<SslStream, Task> handshake)
+    {
+        if (IsTls)
+        {
+            throw new InvalidOperationException("The connection already uses TLS.");
+        }
+
+        var tls = new SslStream(Stream, leaveInnerStreamOpen: false);
+        try
+        {
+            await handshake(tls);
         }
         catch
         {
@@ -214,12 +210,4 @@ public sealed class NetConnection : IAsyncDisposable
         null => "(unknown)",
         _ => endPoint.ToString() ?? "(unknown)",
     };
-
-    private void EnsurePlain()
-    {
-        if (IsTls)
-        {
-            throw new InvalidOperationException("The connection already uses TLS.");
-        }
-    }
 }
