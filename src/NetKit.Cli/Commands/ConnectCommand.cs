@@ -31,17 +31,16 @@ internal static class ConnectCommand
                 target = target.WithTransport(SocketTransport.Udp);
             }
 
-            var remote = await target.ResolveAsync(ct);
             return target.IsDatagram
-                ? await DatagramsAsync(remote, TimeSpan.FromSeconds(parse.GetValue(wait)), ct)
-                : await StreamAsync(remote, target, parse.GetValue(tls), parse.GetValue(insecure), ct);
+                ? await DatagramsAsync(await target.ResolveAsync(ct), TimeSpan.FromSeconds(parse.GetValue(wait)), ct)
+                : await StreamAsync(target, parse.GetValue(tls), parse.GetValue(insecure), ct);
         });
         return command;
     }
 
-    private static async Task<int> StreamAsync(System.Net.EndPoint remote, NetEndpoint target, bool tls, bool insecure, CancellationToken ct)
+    private static async Task<int> StreamAsync(NetEndpoint target, bool tls, bool insecure, CancellationToken ct)
     {
-        await using var connection = await NetConnection.ConnectAsync(remote, ct);
+        await using var connection = await NetConnection.ConnectAsync(target, NetConnection.DefaultConnectTimeout, ct);
         if (tls)
         {
             await connection.UpgradeToClientTlsAsync(target.Host ?? "localhost", insecure, ct);

@@ -10,8 +10,7 @@ public static class GreetingClient
     /// <summary>Everything the server sent before closing, decoded as UTF-8 (at most <paramref name="maxBytes"/>).</summary>
     public static async Task<string> ReadAsync(NetEndpoint endpoint, int maxBytes = 64 * 1024, CancellationToken cancellationToken = default)
     {
-        var remote = await endpoint.ResolveAsync(cancellationToken);
-        await using var connection = await NetConnection.ConnectAsync(remote, cancellationToken);
+        await using var connection = await NetConnection.ConnectAsync(endpoint, NetConnection.DefaultConnectTimeout, cancellationToken);
         var buffer = new byte[maxBytes];
         var total = 0;
         while (total < buffer.Length)

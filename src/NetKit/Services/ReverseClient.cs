@@ -29,13 +29,12 @@ public sealed class ReverseClient : IAsyncDisposable
 
     public static async Task<ReverseClient> ConnectAsync(NetEndpoint endpoint, WireTrace? trace = null, CancellationToken cancellationToken = default)
     {
-        var remote = await endpoint.ResolveAsync(cancellationToken);
         if (endpoint.IsDatagram)
         {
-            return new ReverseClient(DatagramClient.Open(remote));
+            return new ReverseClient(DatagramClient.Open(await endpoint.ResolveAsync(cancellationToken)));
         }
 
-        var connection = await NetConnection.ConnectAsync(remote, cancellationToken);
+        var connection = await NetConnection.ConnectAsync(endpoint, NetConnection.DefaultConnectTimeout, cancellationToken);
         connection.Trace = trace;
         return new ReverseClient(connection);
     }

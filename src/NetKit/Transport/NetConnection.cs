@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using NetKit.Net;
 
 namespace NetKit.Transport;
 
@@ -29,6 +30,9 @@ public sealed class NetConnection : IAsyncDisposable
         LocalEndPoint = socket.LocalEndPoint;
         Remote = Describe(RemoteEndPoint);
     }
+
+    /// <summary>How long a client waits for a connection to open unless told otherwise.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>A number unique in this process, for logs and traces.</summary>
     public long Id { get; }
@@ -58,7 +62,7 @@ public sealed class NetConnection : IAsyncDisposable
 
     internal long LastActivity => Volatile.Read(ref _lastActivity);
 
-    /// <summary>Opens a client connection to a TCP or Unix stream endpoint.</summary>
+    /// <summary>Opens a client connection to a TCP or Unix stream socket address.</summary>
     public static async Task<NetConnection> ConnectAsync(EndPoint endPoint, CancellationToken cancellationToken = default)
     {
         var protocol = endPoint is UnixDomainSocketEndPoint ? ProtocolType.Unspecified : ProtocolType.Tcp;
@@ -78,6 +82,52 @@ public sealed class NetConnection : IAsyncDisposable
             socket.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Opens a client connection to an endpoint as the user wrote it: resolves
+    /// the host, tries each of its addresses in turn, and gives up after
+    /// <paramref name="timeout"/>. Failures are one clear line naming the endpoint.
+    /// </summary>
+    public static async Task<NetConnection> ConnectAsync(NetEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        if (endpoint.IsDatagram)
+        {
+            throw new ArgumentException($"{endpoint} is a datagram endpoint; use DatagramClient.", nameof(endpoint));
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        SocketException? last = null;
+        try
+        {
+            foreach (var address in await endpoint.ResolveAllAsync(deadline.Token))
+            {
+                try
+                {
+                    return await ConnectAsync(address, deadline.Token);
+                }
+                catch (SocketException ex)
+                {
+                    last = ex;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new NetKitException($"cannot connect to {endpoint}: no answer within {timeout.TotalSeconds:0.#} s");
+        }
+
+        var reason = last?.SocketErrorCode switch
+        {
+            SocketError.ConnectionRefused => "connection refused",
+            SocketError.NetworkUnreachable or SocketError.HostUnreachable => "unreachable",
+            SocketError.AccessDenied => "permission denied",
+            SocketError.AddressNotAvailable => "no such socket",
+            null => "no address",
+            _ => last.Message,
+        };
+        throw new NetKitException($"cannot connect to {endpoint}: {reason}", last);
     }
 
     /// <summary>Reads what is there (at least one byte, or 0 at the end of the stream).</summary>
