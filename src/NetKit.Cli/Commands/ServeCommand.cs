@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using NetKit.Net;
 using NetKit.Services;
@@ -36,6 +37,14 @@ internal static class ServeCommand
         CliAction.Set(command, async (parse, ct) =>
         {
             SocketTuning.PreferInlineCompletions();
+
+            // System.CommandLine installs its SIGINT/SIGTERM handlers only once this action
+            // has returned its task, at its first real wait; up to then a signal kills the
+            // process outright. Everything up to "serving" runs before that wait, so a signal
+            // sent as soon as we say we serve would skip the clean stop: handle them here.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             var plan = ServePlan.Parse(parse.GetValue(services) ?? []);
             var level = parse.GetValue(quiet) ? LogLevel.Warning : parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information;
             using var logging = CliLogging.Create(level);
@@ -59,7 +68,7 @@ internal static class ServeCommand
             Console.Out.Flush();
             try
             {
-                await Task.Delay(Timeout.Infinite, ct);
+                await Task.Delay(Timeout.Infinite, stop.Token);
             }
             catch (OperationCanceledException)
             {
@@ -69,6 +78,12 @@ internal static class ServeCommand
             await running.StopAsync();
             Console.Out.WriteLine("netkit: stopped.");
             return ExitCodes.Success;
+
+            void OnSignal(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
         });
         return command;
     }
