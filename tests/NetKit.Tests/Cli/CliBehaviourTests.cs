@@ -127,6 +127,23 @@ public class CliBehaviourTests
         again.Bind(new IPEndPoint(IPAddress.Loopback, port));
     }
 
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task Serve_signalAsSoonAsServing_stopsCleanlyEveryTime(string signal)
+    {
+        // A supervisor may signal the moment the server says it serves; that must be a clean stop too.
+        for (var i = 0; i < 5; i++)
+        {
+            await using var serve = await ServeProcess.StartAsync("greeting=127.0.0.1:0");
+
+            var exitCode = await serve.StopAsync(signal);
+
+            Assert.True(exitCode == 0, $"run {i}: exit code {exitCode}\n{serve.Process.Output()}");
+            Assert.Contains("netkit: stopped.", serve.Process.Stdout.Split('\n'));
+        }
+    }
+
     [Fact]
     public async Task Serve_sigtermWithClientConnected_stopsWithExitZero()
     {

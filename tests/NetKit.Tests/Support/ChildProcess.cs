@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace NetKit.Tests.Support;
@@ -14,6 +15,7 @@ public sealed class ChildProcess : IAsyncDisposable
     private readonly List<string> _stdout = [];
     private readonly List<string> _stderr = [];
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _lineArrived = new(0);
 
     private ChildProcess(Process process, string command)
     {
@@ -89,15 +91,21 @@ public sealed class ChildProcess : IAsyncDisposable
                 Assert.Fail($"{Command} did not print {what} within {timeout.TotalSeconds:0} s.\n{Output()}");
             }
 
-            await Task.Delay(20);
+            // Wake on the next line at once (a test may race the program), or look again soon.
+            await _lineArrived.WaitAsync(TimeSpan.FromMilliseconds(100));
         }
     }
 
     /// <summary>Sends a signal (TERM, INT) and waits for the exit; returns the exit code. Fails the test if it does not exit in time.</summary>
     public async Task<int> SignalAndWaitAsync(string signal, TimeSpan timeout)
     {
-        var kill = await ProcessRunner.RunAsync("/bin/sh", ["-c", $"kill -{signal} \"$1\"", "sh", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], timeout: TimeSpan.FromSeconds(10));
-        Assert.True(kill.ExitCode == 0, $"kill -{signal} {Id} failed: {kill}");
+        var number = signal switch
+        {
+            "INT" => 2,
+            "TERM" => 15,
+            _ => throw new ArgumentException($"unknown signal {signal}", nameof(signal)),
+        };
+        Assert.True(Posix.Kill(Id, number) == 0, $"kill -{signal} {Id} failed: errno {Marshal.GetLastPInvokeError()}");
         using var deadline = new CancellationTokenSource(timeout);
         try
         {
@@ -134,6 +142,7 @@ public sealed class ChildProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
+            _lineArrived.Dispose();
         }
     }
 
@@ -155,5 +164,15 @@ public sealed class ChildProcess : IAsyncDisposable
         {
             lines.Add(line);
         }
+
+        _lineArrived.Release();
     }
+}
+
+internal static class Posix
+{
+    /// <summary>kill(2): sends a signal at once, without starting a program to do it.</summary>
+    /// <remarks>DllImport, not LibraryImport: that would need unsafe code in the test project.</remarks>
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    internal static extern int Kill(int pid, int signal);
 }

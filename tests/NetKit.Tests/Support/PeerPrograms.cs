@@ -9,8 +9,16 @@ public static class PeerPrograms
     /// <summary>Python 3: runs the seed's programs in tests/interop/.</summary>
     public static string Python3 => Require("python3", "python3");
 
-    /// <summary>OpenBSD netcat (its -N and -u flags are used).</summary>
-    public static string Netcat => Require("nc", "netcat-openbsd");
+    /// <summary>OpenBSD netcat (its -N and -u flags are used; the traditional netcat has no -N).</summary>
+    public static string Netcat
+    {
+        get
+        {
+            var nc = Require("nc", "netcat-openbsd");
+            Assert.True(IsOpenBsdNetcat.Value, $"{nc} is not OpenBSD netcat (its usage does not mention -N); install it: apt-get install -y netcat-openbsd");
+            return nc;
+        }
+    }
 
     public static string Socat => Require("socat", "socat");
 
@@ -25,6 +33,24 @@ public static class PeerPrograms
 
         return found;
     }
+
+    private static readonly Lazy<bool> IsOpenBsdNetcat = new(() =>
+    {
+        using var nc = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Find("nc")!, "-h")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+        var usage = nc.StandardError.ReadToEndAsync();
+        var output = nc.StandardOutput.ReadToEnd();
+        if (!nc.WaitForExit(10_000))
+        {
+            nc.Kill();
+        }
+
+        return (output + usage.Result).Contains("-N", StringComparison.Ordinal);
+    });
 
     private static string? Find(string program)
     {
