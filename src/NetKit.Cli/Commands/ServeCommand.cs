@@ -42,7 +42,9 @@ internal static class ServeCommand
             // has returned its task, at its first real wait; up to then a signal kills the
             // process outright. Everything up to "serving" runs before that wait, so a signal
             // sent as soon as we say we serve would skip the clean stop: handle them here.
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            // A completion source, not a token source: a handler may still run after this
+            // action has ended (both handlers see each signal), and setting it twice is harmless.
+            var signalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             var plan = ServePlan.Parse(parse.GetValue(services) ?? []);
@@ -66,14 +68,8 @@ internal static class ServeCommand
             PrintTable(running.Listeners);
             Console.Out.WriteLine("netkit: serving; Ctrl+C stops.");
             Console.Out.Flush();
-            try
-            {
-                await Task.Delay(Timeout.Infinite, stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // Ctrl+C or SIGTERM: a clean stop, below.
-            }
+            // Ctrl+C or SIGTERM (ours or System.CommandLine's): a clean stop, below.
+            await Task.WhenAny(signalled.Task, Task.Delay(Timeout.Infinite, ct));
 
             await running.StopAsync();
             Console.Out.WriteLine("netkit: stopped.");
@@ -82,7 +78,7 @@ internal static class ServeCommand
             void OnSignal(PosixSignalContext context)
             {
                 context.Cancel = true;
-                stop.Cancel();
+                signalled.TrySetResult();
             }
         });
         return command;
