@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using NetKit.Net;
 using NetKit.Services;
@@ -36,6 +37,16 @@ internal static class ServeCommand
         CliAction.Set(command, async (parse, ct) =>
         {
             SocketTuning.PreferInlineCompletions();
+
+            // System.CommandLine installs its SIGINT/SIGTERM handlers only once this action
+            // has returned its task, at its first real wait; up to then a signal kills the
+            // process outright. Everything up to "serving" runs before that wait, so a signal
+            // sent as soon as we say we serve would skip the clean stop: handle them here.
+            // A completion source, not a token source: a handler may still run after this
+            // action has ended (both handlers see each signal), and setting it twice is harmless.
+            var signalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             var plan = ServePlan.Parse(parse.GetValue(services) ?? []);
             var level = parse.GetValue(quiet) ? LogLevel.Warning : parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information;
             using var logging = CliLogging.Create(level);
@@ -57,18 +68,18 @@ internal static class ServeCommand
             PrintTable(running.Listeners);
             Console.Out.WriteLine("netkit: serving; Ctrl+C stops.");
             Console.Out.Flush();
-            try
-            {
-                await Task.Delay(Timeout.Infinite, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                // Ctrl+C or SIGTERM: a clean stop, below.
-            }
+            // Ctrl+C or SIGTERM (ours or System.CommandLine's): a clean stop, below.
+            await Task.WhenAny(signalled.Task, Task.Delay(Timeout.Infinite, ct));
 
             await running.StopAsync();
             Console.Out.WriteLine("netkit: stopped.");
             return ExitCodes.Success;
+
+            void OnSignal(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                signalled.TrySetResult();
+            }
         });
         return command;
     }
