@@ -72,6 +72,7 @@ internal static class ServeCommand
             await Task.WhenAny(signalled.Task, Task.Delay(Timeout.Infinite, ct));
 
             await running.StopAsync();
+            logging.Dispose(); // Flushes the log queue, so "stopped" is the last line.
             Console.Out.WriteLine("netkit: stopped.");
             return ExitCodes.Success;
 

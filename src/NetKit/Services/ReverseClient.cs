@@ -74,6 +74,8 @@ public sealed class ReverseClient : IAsyncDisposable
         var line = await _reader!.ReadLineAsync(cancellationToken);
         return line.Status switch
         {
+            LineStatus.Line when line.Bytes.IsEmpty && text.Length > 0 =>
+                throw new NetKitException($"the server at {_connection!.Remote} answered with an empty line; it does not speak the line-based reverse protocol"),
             LineStatus.Line => line.Text,
             LineStatus.TooLong => throw new NetKitException("the reverse server sent an answer longer than 64 KiB"),
             _ => throw new NetKitException($"the reverse server at {_connection!.Remote} closed the connection without answering"),

@@ -32,7 +32,7 @@ public static class ReverseService
                     await writer.WriteLineAsync(Answer(line.Bytes.Span), line.Ending, stopping);
                     break;
                 case LineStatus.TooLong:
-                    await writer.WriteLineAsync($"error: line longer than {MaxLineLength} bytes", stopping);
+                    await writer.WriteLineAsync($"error: line longer than {MaxLineLength} bytes", line.Ending, stopping);
                     break;
                 default:
                     if (!line.Bytes.IsEmpty)

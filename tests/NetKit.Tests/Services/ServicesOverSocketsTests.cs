@@ -97,6 +97,9 @@ public class ServicesOverSocketsTests
         Assert.Equal("error: invalid UTF-8 at byte 1 (0xFF)", (await reader.ReadLineAsync().AsTask().WaitAsync(Limit)).Text);
         await client.WriteAsync(Encoding.ASCII.GetBytes(new string('x', 9000) + "\r\n"));
         Assert.Equal("error: line longer than 8192 bytes", (await reader.ReadLineAsync().AsTask().WaitAsync(Limit)).Text);
+        await client.WriteAsync(Encoding.ASCII.GetBytes(new string('y', 9000) + "\n"));
+        var lf = await reader.ReadLineAsync().AsTask().WaitAsync(Limit);
+        Assert.Equal(("error: line longer than 8192 bytes", LineEnding.Lf), (lf.Text, lf.Ending));
         await client.WriteAsync("still here\r\n"u8.ToArray());
         Assert.Equal("ereh llits", (await reader.ReadLineAsync().AsTask().WaitAsync(Limit)).Text);
     }
