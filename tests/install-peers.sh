@@ -17,6 +17,10 @@ for command in "${!peers[@]}"; do
   command -v "$command" >/dev/null 2>&1 || missing+=("${peers[$command]}")
 done
 [ -e /etc/services ] || missing+=(netbase)
+# The tests use OpenBSD netcat's -N (close the socket at the end of input).
+if command -v nc >/dev/null 2>&1 && ! nc -h 2>&1 | grep -q OpenBSD; then
+  missing+=(netcat-openbsd)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "test peers: all present"
