@@ -18,7 +18,6 @@ public static class EchoService
     public static async Task HandleAsync(NetConnection connection, CancellationToken stopping)
     {
         await using var stop = stopping.Register(static c => ((NetConnection)c!).Abort(), connection);
-        var stream = connection.Stream;
         while (true)
         {
             // Wait for data without holding a buffer: 10,000 idle clients cost no buffers.
@@ -26,13 +25,13 @@ public static class EchoService
             var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
             try
             {
-                var n = await stream.ReadAsync(buffer, CancellationToken.None);
+                var n = await connection.ReceiveAsync(buffer, CancellationToken.None);
                 if (n == 0)
                 {
                     return;
                 }
 
-                await stream.WriteAsync(buffer.AsMemory(0, n), CancellationToken.None);
+                await connection.SendAsync(buffer.AsMemory(0, n), CancellationToken.None);
             }
             finally
             {

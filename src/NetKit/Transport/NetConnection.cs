@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using NetKit.Net;
@@ -143,10 +144,70 @@ public sealed class NetConnection : IAsyncDisposable
     /// bytes: a zero-byte read. Lets a session rent a buffer only once data is
     /// there, so idle connections hold none.
     /// </summary>
+    /// <remarks>
+    /// Pooled builder: this wait finishes asynchronously on nearly every call,
+    /// and a plain async ValueTask method would then allocate its state machine
+    /// each time, once per message in an echo loop.
+    /// </remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WaitForDataAsync(CancellationToken cancellationToken = default)
     {
-        var none = await Stream.ReadAsync(Memory<byte>.Empty, cancellationToken);
+        var none = await ReceiveAsync(Memory<byte>.Empty, cancellationToken);
         Debug.Assert(none == 0);
+    }
+
+    /// <summary>
+    /// Reads what is there (at least one byte, or 0 at the end of the stream),
+    /// like <see cref="ReadAsync"/> but for hot loops: on a plain connection it
+    /// goes straight to the socket, past <see cref="NetworkStream"/>, and it
+    /// does not <see cref="Touch"/> (the caller does, once per exchange).
+    /// A broken connection throws <see cref="SocketException"/> here rather
+    /// than the stream's <see cref="IOException"/>; both are disconnects.
+    /// </summary>
+    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Stream is NetworkStream
+            ? _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken)
+            : Stream.ReadAsync(buffer, cancellationToken);
+
+    /// <summary>
+    /// Writes all of <paramref name="data"/>: the fast-path twin of
+    /// <see cref="WriteAsync"/> (straight to the socket when there is no TLS, no <see cref="Touch"/>).
+    /// </summary>
+    public ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        if (Stream is not NetworkStream)
+        {
+            return Stream.WriteAsync(data, cancellationToken);
+        }
+
+        var sending = _socket.SendAsync(data, SocketFlags.None, cancellationToken);
+        // On a stream socket the send finishes only when every byte is queued,
+        // almost always at once (room in the kernel's buffer): then no await and
+        // no state machine. The loops below are a guard against a short send.
+        if (sending.IsCompletedSuccessfully)
+        {
+            var sent = sending.Result;
+            return sent == data.Length ? ValueTask.CompletedTask : SendAllAsync(data[sent..], cancellationToken);
+        }
+
+        return FinishSendAsync(sending, data, cancellationToken);
+    }
+
+    private async ValueTask FinishSendAsync(ValueTask<int> sending, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var sent = await sending;
+        if (sent < data.Length)
+        {
+            await SendAllAsync(data[sent..], cancellationToken);
+        }
+    }
+
+    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        while (!data.IsEmpty)
+        {
+            data = data[await _socket.SendAsync(data, SocketFlags.None, cancellationToken)..];
+        }
     }
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
