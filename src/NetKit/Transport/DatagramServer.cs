@@ -147,6 +147,7 @@ public sealed class DatagramServer : IAsyncDisposable
             }
 
             Interlocked.Increment(ref _total);
+            TransportMetrics.DatagramReceived(Name);
             var context = new DatagramContext(socket, buffer.AsMemory(0, received.ReceivedBytes), received.RemoteEndPoint);
             TransportLog.DatagramFrom(_logger, Name, context.Remote, received.ReceivedBytes);
             try

@@ -195,6 +195,7 @@ public sealed class StreamServer : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _total);
+        TransportMetrics.ConnectionOpened(Name);
         _connections[connection.Id] = connection;
         connection.Trace = _options.Trace?.ForConnection($"[{connection.Id}] ");
         var started = Stopwatch.GetTimestamp();
@@ -229,6 +230,7 @@ public sealed class StreamServer : IAsyncDisposable
         finally
         {
             _connections.TryRemove(connection.Id, out _);
+            TransportMetrics.ConnectionClosed(Name);
             await connection.DisposeAsync();
             Interlocked.Decrement(ref _active);
             TransportLog.ConnectionClosed(_logger, Name, connection.Remote, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -240,6 +242,7 @@ public sealed class StreamServer : IAsyncDisposable
         try
         {
             TransportLog.ConnectionLimit(_logger, Name, connection.Remote, _options.MaxConnections);
+            TransportMetrics.ConnectionRejected(Name);
             if (_options.OnRejected is { } onRejected)
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
@@ -267,6 +270,7 @@ public sealed class StreamServer : IAsyncDisposable
             if (idle > limit)
             {
                 TransportLog.IdleTimeout(_logger, Name, connection.Remote, idle / 1000.0);
+                TransportMetrics.ConnectionIdleClosed(Name);
                 connection.Abort();
             }
         }
