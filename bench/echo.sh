@@ -9,6 +9,7 @@
 #   echo-compare runs all rounds itself and prints medians only.
 # Environment: NETKIT_SKIP_BUILD=1 uses the existing Release build;
 # ECHO_SIZES / ECHO_CONNECTIONS are passed on to echo-compare.
+# WARMUP=SECONDS of load per size before measuring (default 5; 0 for a cold server).
 # Any DOTNET_* variable set by the caller reaches the server (for experiments).
 set -euo pipefail
 per_round=0
@@ -42,6 +43,18 @@ for ((i = 0; i < 200; i++)); do
   kill -0 "$server" 2>/dev/null || { echo "echo.sh: server exited:" >&2; cat "$log" >&2; exit 1; }
   sleep 0.1
 done
+
+# Warm-up: a server that has been up for a while has its hot path compiled by
+# the tiered JIT (with profile-guided optimisation); without this the first
+# size's figure partly measures the JIT. WARMUP seconds per size (default 5).
+warmup=${WARMUP:-5}
+if [ "$warmup" != 0 ]; then
+  bin=${TMPDIR:-/tmp}/netkit-echo-bin; mkdir -p "$bin"
+  [ "$bin/echoload" -nt "$shared/bench/echoload.c" ] || cc -O2 -o "$bin/echoload" "$shared/bench/echoload.c"
+  for size in ${ECHO_SIZES:-64 1024 65536}; do
+    "$bin/echoload" 127.0.0.1 "$port" "${ECHO_CONNECTIONS:-50}" "$size" "$warmup" >/dev/null
+  done
+fi
 
 echo "# $(date -u +%FT%TZ) nproc=$(nproc) rounds=$rounds seconds=$secs commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
 if [ "$per_round" = 0 ]; then
