@@ -6,6 +6,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using NetKit.Net;
+using NetKit.Transport.Epoll;
 
 namespace NetKit.Transport;
 
@@ -19,13 +20,21 @@ public sealed class NetConnection : IAsyncDisposable
 {
     private static long s_nextId;
     private readonly Socket _socket;
+    private readonly EpollSocket? _epoll;
     private long _lastActivity = Environment.TickCount64;
     private int _disposed;
 
     public NetConnection(Socket socket)
+        : this(socket, epoll: null)
+    {
+    }
+
+    /// <summary>A connection whose I/O runs on the epoll transport when <paramref name="epoll"/> is given.</summary>
+    internal NetConnection(Socket socket, EpollSocket? epoll)
     {
         _socket = socket;
-        Stream = new NetworkStream(socket, ownsSocket: false);
+        _epoll = epoll;
+        Stream = epoll is null ? new NetworkStream(socket, ownsSocket: false) : new EpollSocketStream(epoll);
         Id = Interlocked.Increment(ref s_nextId);
         RemoteEndPoint = socket.RemoteEndPoint;
         LocalEndPoint = socket.LocalEndPoint;
@@ -164,10 +173,12 @@ public sealed class NetConnection : IAsyncDisposable
     /// A broken connection throws <see cref="SocketException"/> here rather
     /// than the stream's <see cref="IOException"/>; both are disconnects.
     /// </summary>
-    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Stream is NetworkStream
-            ? _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken)
-            : Stream.ReadAsync(buffer, cancellationToken);
+    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => Stream switch
+    {
+        EpollSocketStream epoll => epoll.Socket.ReceiveAsync(buffer, cancellationToken),
+        NetworkStream => _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken),
+        _ => Stream.ReadAsync(buffer, cancellationToken),
+    };
 
     /// <summary>
     /// Writes all of <paramref name="data"/>: the fast-path twin of
@@ -175,6 +186,11 @@ public sealed class NetConnection : IAsyncDisposable
     /// </summary>
     public ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
+        if (Stream is EpollSocketStream epoll)
+        {
+            return epoll.Socket.SendAsync(data, cancellationToken);
+        }
+
         if (Stream is not NetworkStream)
         {
             return Stream.WriteAsync(data, cancellationToken);
@@ -285,6 +301,7 @@ public sealed class NetConnection : IAsyncDisposable
     /// <summary>Closes at once; pending reads and writes fail. Used for idle timeouts and forced shutdown.</summary>
     public void Abort()
     {
+        _epoll?.Close();
         try
         {
             _socket.Close(0);
@@ -310,6 +327,7 @@ public sealed class NetConnection : IAsyncDisposable
             // A TLS close_notify to a peer that already left.
         }
 
+        _epoll?.Close();
         _socket.Dispose();
     }
 

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NetKit.Transport.Epoll;
 
 namespace NetKit.Transport;
 
@@ -187,7 +188,7 @@ public sealed class StreamServer : IAsyncDisposable
             socket.NoDelay = true;
         }
 
-        var connection = new NetConnection(socket);
+        var connection = new NetConnection(socket, _options.UseEpoll ? EpollSocket.TryCreate(socket) : null);
         if (Interlocked.Increment(ref _active) > _options.MaxConnections)
         {
             await RejectAsync(connection);

@@ -26,6 +26,14 @@ public sealed class StreamServerOptions
     /// <summary>A wire trace for every connection (each line tagged with the connection number).</summary>
     public WireTrace? Trace { get; init; }
 
+    /// <summary>
+    /// Serve connections on NetKit's epoll transport (Linux x86-64; elsewhere
+    /// .NET's sockets): a request and its reply cost two system calls, as in a
+    /// C event loop. On by default; NETKIT_TRANSPORT=sockets switches it off
+    /// for the whole process.
+    /// </summary>
+    public bool UseEpoll { get; init; } = true;
+
     /// <summary>Says "busy" in the protocol's words to a connection over the limit (SMTP: 421), before it is closed.</summary>
     public Func<NetConnection, CancellationToken, Task>? OnRejected { get; init; }
 }
