@@ -193,14 +193,7 @@ internal static class ServeCommand
 
         public async ValueTask DisposeAsync() => await StopAsync();
 
-        private static StreamServerOptions WithoutTls(StreamServerOptions o) => new()
-        {
-            MaxConnections = o.MaxConnections,
-            IdleTimeout = o.IdleTimeout,
-            ShutdownTimeout = o.ShutdownTimeout,
-            Backlog = o.Backlog,
-            Trace = o.Trace,
-        };
+        private static StreamServerOptions WithoutTls(StreamServerOptions o) => o with { ImplicitTlsCertificate = null };
 
         /// <summary>The endpoint as the user would type it, with the real port when 0 was asked for.</summary>
         private static string Show(NetEndpoint asked, EndPoint? bound, bool tls) => bound switch

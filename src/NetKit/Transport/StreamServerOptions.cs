@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace NetKit.Transport;
 
 /// <summary>The limits and settings of a stream server. Every limit has a default.</summary>
-public sealed class StreamServerOptions
+public sealed record StreamServerOptions
 {
     /// <summary>Connections open at once; one more is refused (after <see cref="OnRejected"/> has had its say).</summary>
     public int MaxConnections { get; init; } = 10_000;
