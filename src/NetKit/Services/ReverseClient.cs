@@ -50,7 +50,9 @@ public sealed class ReverseClient : IAsyncDisposable
         var answer = _datagrams is not null
             ? await ExchangeDatagramAsync(text, cancellationToken)
             : await ExchangeLineAsync(text, cancellationToken);
-        if (answer.StartsWith("error: ", StringComparison.Ordinal))
+        // Text can reverse into something that starts with "error: " (" :rorre"):
+        // an answer is an error only when it is not the reversal.
+        if (answer.StartsWith("error: ", StringComparison.Ordinal) && answer != TextElements.Reverse(text))
         {
             throw new ReverseServiceException($"the reverse server answered: {answer}");
         }

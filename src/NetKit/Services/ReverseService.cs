@@ -23,9 +23,15 @@ public static class ReverseService
     {
         using var reader = new LineReader(connection, MaxLineLength);
         var writer = new LineWriter(connection);
+        var sendsLineEndings = false;
         while (true)
         {
-            var line = await reader.ReadLineAsync(PartialLinePause, stopping);
+            // A client that ends its lines is answered per line; only one that has
+            // never sent a line ending (the seed's) is answered when it pauses.
+            var line = sendsLineEndings
+                ? await reader.ReadLineAsync(stopping)
+                : await reader.ReadLineAsync(PartialLinePause, stopping);
+            sendsLineEndings |= line.Ending != LineEnding.None;
             switch (line.Status)
             {
                 case LineStatus.Line:

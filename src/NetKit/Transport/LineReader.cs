@@ -75,7 +75,10 @@ public sealed class LineReader : IDisposable
                 return TakeRemainderAtEnd();
             }
 
-            var partial = Buffered > 0 && !_discarding && pause != Timeout.InfiniteTimeSpan;
+            // A pause never cuts a character in two: a partial line ending inside a
+            // UTF-8 sequence waits for the rest of it.
+            var partial = Buffered > 0 && !_discarding && pause != Timeout.InfiniteTimeSpan
+                && !Utf8Text.EndsInsideSequence(_buffer.AsSpan(_start, Buffered));
             if (partial)
             {
                 if (!await FillWithinAsync(pause, cancellationToken))

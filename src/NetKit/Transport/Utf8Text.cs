@@ -32,6 +32,31 @@ public static class Utf8Text
         return offset < 0 ? "valid UTF-8" : $"invalid UTF-8 at byte {offset} (0x{bytes[offset]:X2})";
     }
 
+    /// <summary>True when the bytes end with the start of a multi-byte sequence whose remaining bytes have not come yet.</summary>
+    public static bool EndsInsideSequence(ReadOnlySpan<byte> bytes)
+    {
+        // Look back over at most three continuation bytes for the lead byte.
+        for (var back = 1; back <= Math.Min(4, bytes.Length); back++)
+        {
+            var b = bytes[^back];
+            if ((b & 0xC0) == 0x80)
+            {
+                continue; // a continuation byte: keep looking for its lead
+            }
+
+            var length = b switch
+            {
+                >= 0xC2 and <= 0xDF => 2,
+                >= 0xE0 and <= 0xEF => 3,
+                >= 0xF0 and <= 0xF4 => 4,
+                _ => 1, // ASCII, or a byte that can never start a character
+            };
+            return length > back;
+        }
+
+        return false;
+    }
+
     /// <summary>Decodes when valid; false otherwise (no replacement characters sneak in).</summary>
     public static bool TryDecode(ReadOnlySpan<byte> bytes, out string text)
     {

@@ -76,7 +76,7 @@ public sealed class WireTrace
 
     private void Write(string who, string line, bool secret)
     {
-        var shown = secret ? Hidden : Redact?.Invoke(line) ?? line;
+        var shown = secret ? Hidden : Escape(Redact?.Invoke(line) ?? line);
         WriteRaw($"{Prefix}{who}: {shown}");
     }
 
@@ -89,11 +89,16 @@ public sealed class WireTrace
         }
     }
 
-    /// <summary>Decodes a line for display; bytes that are not UTF-8 show as U+FFFD, control characters as escapes.</summary>
-    private static string Show(ReadOnlySpan<byte> line)
+    /// <summary>Decodes a line for display; bytes that are not UTF-8 show as U+FFFD.</summary>
+    private static string Show(ReadOnlySpan<byte> line) => Encoding.UTF8.GetString(line);
+
+    /// <summary>
+    /// Control characters as escapes, so a peer cannot drive the operator's
+    /// terminal (colours, cursor moves) through the trace.
+    /// </summary>
+    private static string Escape(string text)
     {
-        var text = Encoding.UTF8.GetString(line);
-        if (!text.AsSpan().ContainsAnyInRange('\0', '\x1f'))
+        if (!text.AsSpan().ContainsAnyInRange('\0', '\x1f') && !text.Contains('\x7f', StringComparison.Ordinal))
         {
             return text;
         }
@@ -101,7 +106,7 @@ public sealed class WireTrace
         var sb = new StringBuilder(text.Length + 8);
         foreach (var c in text)
         {
-            if (c < 0x20)
+            if (c < 0x20 || c == 0x7f)
             {
                 sb.Append(c switch { '\r' => "\\r", '\n' => "\\n", '\t' => "\\t", _ => $"\\x{(int)c:x2}" });
             }

@@ -76,11 +76,12 @@ public class ServicesOverSocketsTests
     }
 
     [Fact]
-    public async Task Reverse_lineEndings_areMirrored_andAPartialLineIsAnsweredAfterAPause()
+    public async Task Reverse_lineEndings_areMirrored_andALastUnendedLineIsAnsweredAtTheEnd()
     {
         await using var server = await StartStreamAsync("reverse", new IPEndPoint(IPAddress.Loopback, 0));
         await using var client = await NetConnection.ConnectAsync(server.LocalEndPoint!);
         await client.WriteAsync("abc\ndef\r\nghi"u8.ToArray());
+        client.ShutdownSend();
         var expected = "cba\nfed\r\nihg"u8.ToArray();
         var received = new byte[expected.Length];
         await client.Stream.ReadExactlyAsync(received).AsTask().WaitAsync(Limit);
@@ -102,6 +103,33 @@ public class ServicesOverSocketsTests
         Assert.Equal(("error: line longer than 8192 bytes", LineEnding.Lf), (lf.Text, lf.Ending));
         await client.WriteAsync("still here\r\n"u8.ToArray());
         Assert.Equal("ereh llits", (await reader.ReadLineAsync().AsTask().WaitAsync(Limit)).Text);
+    }
+
+    [Fact]
+    public async Task Reverse_lineCutInsideACharacterAcrossAPause_isAnsweredOnce()
+    {
+        await using var server = await StartStreamAsync("reverse", new IPEndPoint(IPAddress.Loopback, 0));
+        await using var client = await NetConnection.ConnectAsync(server.LocalEndPoint!);
+        using var reader = new LineReader(client);
+        var line = Encoding.UTF8.GetBytes("ПАЛИНДРОМ\n");
+        // First line: cut inside П's two bytes; the pause must not answer half a character.
+        await client.WriteAsync(line.AsMemory(0, 1));
+        await Task.Delay(ReverseService.PartialLinePause * 2);
+        await client.WriteAsync(line.AsMemory(1));
+        Assert.Equal("МОРДНИЛАП", (await reader.ReadLineAsync().AsTask().WaitAsync(Limit)).Text);
+        // Once the client has ended a line, a pause is just a pause.
+        await client.WriteAsync(line.AsMemory(0, 5));
+        await Task.Delay(ReverseService.PartialLinePause * 2);
+        await client.WriteAsync(line.AsMemory(5));
+        Assert.Equal("МОРДНИЛАП", (await reader.ReadLineAsync().AsTask().WaitAsync(Limit)).Text);
+    }
+
+    [Fact]
+    public async Task ReverseAsync_textWhoseReverseLooksLikeAnError_isNotAnError()
+    {
+        await using var server = await StartStreamAsync("reverse", new IPEndPoint(IPAddress.Loopback, 0));
+        await using var client = await ReverseClient.ConnectAsync(Tcp(server.LocalEndPoint!));
+        Assert.Equal("error: x", await client.ReverseAsync("x :rorre").WaitAsync(Limit));
     }
 
     [Fact]

@@ -58,3 +58,14 @@ public class WireTraceTests
         Assert.Equal($"[7] S: 220 hi{Environment.NewLine}", log.ToString());
     }
 }
+
+public class WireTraceEscapeTests
+{
+    [Fact]
+    public void Sent_textWithTerminalEscapes_isShownEscaped()
+    {
+        var log = new StringWriter();
+        new WireTrace(log, TraceRole.Server).Sent("\u001b[1;0m bell\u0007 del\u007f");
+        Assert.Equal(@"S: \x1b[1;0m bell\x07 del\x7f" + Environment.NewLine, log.ToString());
+    }
+}
