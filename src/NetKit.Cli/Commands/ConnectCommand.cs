@@ -25,6 +25,11 @@ internal static class ConnectCommand
         command.Options.Add(wait);
         CliAction.Set(command, async (parse, ct) =>
         {
+            if (parse.GetValue(wait) is var seconds && !(seconds >= 0 && seconds <= 86_400))
+            {
+                throw new UsageException($"--wait must be a number of seconds from 0 to 86400, not {seconds}");
+            }
+
             var target = NetEndpoint.Parse(parse.GetValue(endpoint)!, parse.GetValue(udp) ? SocketTransport.Udp : SocketTransport.Tcp);
             if (parse.GetValue(udp) && !target.IsDatagram)
             {

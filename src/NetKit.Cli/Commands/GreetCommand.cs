@@ -19,6 +19,11 @@ internal static class GreetCommand
         CliAction.Set(command, async (parse, ct) =>
         {
             var target = NetEndpoint.Parse(parse.GetValue(endpoint)!, defaultPort: GreetingService.DefaultPort);
+            if (target.IsDatagram)
+            {
+                throw new UsageException($"the greeting service speaks over streams (TCP or unix:), not {target}");
+            }
+
             var text = await GreetingClient.ReadAsync(target, cancellationToken: ct);
             await Console.Out.WriteLineAsync(text.TrimEnd('\r', '\n'));
             return ExitCodes.Success;

@@ -12,7 +12,7 @@ internal static class ReverseCommand
     {
         var words = new Argument<string[]>("text")
         {
-            Description = "[HOST[:PORT]] TEXT...: with two or more words, a first word that looks like an endpoint (has a ':' or a scheme, or is a number) is the server. No text: each line of stdin.",
+            Description = "[HOST:PORT] TEXT...: with two or more words, a first word that looks like an endpoint (host:port, [v6]:port, a scheme, unix:) is the server; use --server for anything else. No text: each line of stdin.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var udp = new Option<bool>("--udp", "-u") { Description = "Use datagrams (UDP, or a Unix datagram socket)." };
@@ -26,6 +26,11 @@ internal static class ReverseCommand
         CliAction.Set(command, async (parse, ct) =>
         {
             var (where, text) = Split(parse.GetValue(words) ?? [], parse.GetValue(server));
+            if (text is not null && (text.Contains('\n') || text.Contains('\r')))
+            {
+                throw new UsageException("the text must be one line; give several lines on stdin instead");
+            }
+
             var transport = parse.GetValue(udp) ? SocketTransport.Udp : SocketTransport.Tcp;
             var target = NetEndpoint.Parse(where, transport, defaultPort: ReverseService.DefaultPort);
             if (transport == SocketTransport.Udp && !target.IsDatagram)
@@ -69,6 +74,10 @@ internal static class ReverseCommand
         return (fallback, words.Length == 0 ? null : string.Join(' ', words));
     }
 
+    /// <summary>host:port, [v6]:port, tcp://, udp://, unix:, unixgram: — but not text such as "Re:" that merely has a colon.</summary>
     private static bool LooksLikeEndpoint(string word) =>
-        word.Contains(':', StringComparison.Ordinal) || word.All(char.IsAsciiDigit);
+        word.Contains("://", StringComparison.Ordinal)
+        || word.StartsWith("unix:", StringComparison.OrdinalIgnoreCase)
+        || word.StartsWith("unixgram:", StringComparison.OrdinalIgnoreCase)
+        || (word.LastIndexOf(':') is var colon and > 0 && colon < word.Length - 1 && NetEndpoint.TryParse(word, out _));
 }

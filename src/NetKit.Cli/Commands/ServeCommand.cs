@@ -37,6 +37,17 @@ internal static class ServeCommand
         CliAction.Set(command, async (parse, ct) =>
         {
             SocketTuning.PreferInlineCompletions();
+            var idleSeconds = parse.GetValue(idleTimeout);
+            if (!(idleSeconds > 0 && idleSeconds <= 86_400 * 365))
+            {
+                throw new UsageException($"--idle-timeout must be a number of seconds above 0, not {idleSeconds}");
+            }
+
+            if (parse.GetValue(maxConnections) < 1)
+            {
+                throw new UsageException($"--max-connections must be at least 1, not {parse.GetValue(maxConnections)}");
+            }
+
 
             // System.CommandLine installs its SIGINT/SIGTERM handlers only once this action
             // has returned its task, at its first real wait; up to then a signal kills the
@@ -53,7 +64,7 @@ internal static class ServeCommand
             var options = new StreamServerOptions
             {
                 MaxConnections = parse.GetValue(maxConnections),
-                IdleTimeout = TimeSpan.FromSeconds(parse.GetValue(idleTimeout)),
+                IdleTimeout = TimeSpan.FromSeconds(idleSeconds),
                 Trace = parse.GetValue(trace) ? new WireTrace(Console.Out, TraceRole.Server) : null,
                 ImplicitTlsCertificate = plan.Any(p => p.Tls)
                     ? TlsCertificates.LoadOrCreateSelfSigned(CliPaths.DataDirectory(parse.GetValue(data)))

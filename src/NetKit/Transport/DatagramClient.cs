@@ -59,9 +59,19 @@ public sealed class DatagramClient : IDisposable
         }
     }
 
+    /// <summary>Sends one datagram; a Unix datagram server whose queue stays full makes this a <see cref="TimeoutException"/>.</summary>
     public async ValueTask SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
-        await _socket.SendAsync(payload, SocketFlags.None, cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ReceiveTimeout);
+        try
+        {
+            await _socket.SendAsync(payload, SocketFlags.None, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{NetConnection.Describe(RemoteEndPoint)} took no datagram within {ReceiveTimeout.TotalSeconds:0.#} s");
+        }
     }
 
     /// <summary>Receives one datagram into <paramref name="buffer"/>; a <see cref="TimeoutException"/> when none comes in time.</summary>

@@ -24,10 +24,25 @@ public sealed class DatagramContext
 
     public string Remote => NetConnection.Describe(RemoteEndPoint);
 
-    /// <summary>Sends one datagram back to the sender.</summary>
-    public async ValueTask ReplyAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sends one datagram back to the sender, without waiting: when the
+    /// sender's queue is full (a Unix datagram peer that never reads), the
+    /// answer is dropped, as datagrams may be, rather than stalling the server
+    /// for everyone else.
+    /// </summary>
+    public ValueTask ReplyAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
-        await _socket.SendToAsync(payload, SocketFlags.None, RemoteEndPoint, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            _socket.SendTo(payload.Span, SocketFlags.None, RemoteEndPoint);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
+        {
+            throw new IOException($"the answer to {Remote} was dropped: its queue is full", ex);
+        }
+
+        return ValueTask.CompletedTask;
     }
 }
 
@@ -86,6 +101,7 @@ public sealed class DatagramServer : IAsyncDisposable
             throw StreamServer.BindError(Name, unix ? "unixgram" : "udp", _bindTo, ex);
         }
 
+        socket.Blocking = false; // Replies are sent without waiting (see DatagramContext.ReplyAsync).
         _socket = socket;
         LocalEndPoint = socket.LocalEndPoint;
         TransportLog.Listening(_logger, Name, (unix ? "" : "udp ") + NetConnection.Describe(LocalEndPoint));
@@ -148,6 +164,13 @@ public sealed class DatagramServer : IAsyncDisposable
 
             Interlocked.Increment(ref _total);
             TransportMetrics.DatagramReceived(Name);
+            if (received.ReceivedBytes > MaxDatagramSize)
+            {
+                // Larger than any UDP payload over IPv4: it was cut short; answering a part would be wrong.
+                TransportLog.DatagramFailed(_logger, Name, NetConnection.Describe(received.RemoteEndPoint), $"over {MaxDatagramSize} bytes; dropped");
+                continue;
+            }
+
             var context = new DatagramContext(socket, buffer.AsMemory(0, received.ReceivedBytes), received.RemoteEndPoint);
             TransportLog.DatagramFrom(_logger, Name, context.Remote, received.ReceivedBytes);
             try

@@ -119,7 +119,9 @@ public sealed class StreamServer : IAsyncDisposable
                 connection.Abort();
             }
 
-            while (ActiveConnections > 0)
+            // A handler that ignores both the stop and the closed socket must not hang the stop.
+            var grace = Stopwatch.StartNew();
+            while (ActiveConnections > 0 && grace.Elapsed < _options.ShutdownTimeout)
             {
                 await Task.Delay(10, CancellationToken.None);
             }
@@ -183,12 +185,23 @@ public sealed class StreamServer : IAsyncDisposable
 
     private async Task RunConnectionAsync(Socket socket)
     {
-        if (socket.ProtocolType == ProtocolType.Tcp)
+        NetConnection connection;
+        try
         {
-            socket.NoDelay = true;
+            if (socket.ProtocolType == ProtocolType.Tcp)
+            {
+                socket.NoDelay = true;
+            }
+
+            connection = new NetConnection(socket, _options.UseEpoll ? EpollSocket.TryCreate(socket) : null);
+        }
+        catch (Exception ex) when (Disconnects.IsDisconnect(ex))
+        {
+            // Reset between accept and here: there is no connection to serve.
+            socket.Dispose();
+            return;
         }
 
-        var connection = new NetConnection(socket, _options.UseEpoll ? EpollSocket.TryCreate(socket) : null);
         if (Interlocked.Increment(ref _active) > _options.MaxConnections)
         {
             await RejectAsync(connection);

@@ -54,11 +54,19 @@ public static class TlsCertificates
 
         var created = CreateSelfSigned(hostName);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, created.Export(X509ContentType.Pkcs12));
+        // Private from the first byte (never briefly world-readable), and a temporary
+        // name of its own so that two servers starting at once do not mix their writes.
+        var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var file = new FileStream(temporary, options))
+        {
+            file.Write(created.Export(X509ContentType.Pkcs12));
+            file.Flush(flushToDisk: true);
         }
 
         File.Move(temporary, path, overwrite: true);

@@ -41,6 +41,6 @@ internal static partial class TransportLog
     [LoggerMessage(200, LogLevel.Debug, "{Service}: datagram of {Length} bytes from {Remote}")]
     public static partial void DatagramFrom(ILogger logger, string service, string remote, int length);
 
-    [LoggerMessage(201, LogLevel.Warning, "{Service}: datagram from {Remote} not handled: {Reason}")]
+    [LoggerMessage(201, LogLevel.Debug, "{Service}: datagram from {Remote} not handled: {Reason}")]
     public static partial void DatagramFailed(ILogger logger, string service, string remote, string reason);
 }

@@ -17,9 +17,9 @@ internal static class UnixSocketFiles
             return;
         }
 
-        if (new FileInfo(path).Length > 0)
+        if (!IsSocketFile(path))
         {
-            return; // A regular file with content: not ours to delete; bind will fail and say so.
+            return; // A regular file or a folder: not ours to delete; bind will fail and say so.
         }
 
         using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -54,6 +54,32 @@ internal static class UnixSocketFiles
             catch (UnauthorizedAccessException)
             {
             }
+        }
+    }
+
+    /// <summary>
+    /// .NET has no call for a file's type, but open() tells: a regular file
+    /// opens, a socket file fails with ENXIO ("no such device or address").
+    /// </summary>
+    private static bool IsSocketFile(string path)
+    {
+        if (Directory.Exists(path) || new FileInfo(path).LinkTarget is not null)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

@@ -56,6 +56,12 @@ public class CliBehaviourTests
     [InlineData("greet", "127.0.0.1:99999")]
     [InlineData("reverse", "--server", "host:", "text")]
     [InlineData("connect", "host:")]
+    [InlineData("greet", "udp://127.0.0.1:9999")]
+    [InlineData("reverse", "a\nb")]
+    [InlineData("serve", "--idle-timeout", "-1", "echo=0")]
+    [InlineData("serve", "--idle-timeout", "1e300", "echo=0")]
+    [InlineData("serve", "--max-connections", "0", "echo=0")]
+    [InlineData("connect", "--udp", "--wait", "-1", "127.0.0.1:9")]
     public async Task Command_badEndpoint_exitsTwoWithOneLine(params string[] arguments)
     {
         var result = await NetkitCli.RunAsync(arguments);

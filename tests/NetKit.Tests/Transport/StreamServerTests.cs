@@ -279,3 +279,18 @@ public class StreamServerTests
         }
     }
 }
+
+public class UnixSocketFileTests
+{
+    [Fact]
+    public async Task Start_onARegularFile_failsAndLeavesTheFileAlone()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"nk-{Guid.NewGuid():N}.sock");
+        await File.WriteAllBytesAsync(path, []); // empty, like a stale socket file would look by size
+        await using var server = new StreamServer("unix", new System.Net.Sockets.UnixDomainSocketEndPoint(path), (_, _) => Task.CompletedTask);
+        var error = Assert.Throws<NetKitException>(server.Start);
+        Assert.Contains(path, error.Message);
+        Assert.True(File.Exists(path));
+        File.Delete(path);
+    }
+}
