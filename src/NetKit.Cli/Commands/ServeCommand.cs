@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using NetKit.Net;
@@ -202,15 +201,27 @@ internal static class ServeCommand
             await Task.WhenAll(_streams.Select(s => s.StopAsync()).Concat(_datagrams.Select(d => d.StopAsync())));
         }
 
-        public async ValueTask DisposeAsync() => await StopAsync();
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync();
+            foreach (var server in _streams)
+            {
+                await server.DisposeAsync();
+            }
+
+            foreach (var server in _datagrams)
+            {
+                await server.DisposeAsync();
+            }
+        }
 
         private static StreamServerOptions WithoutTls(StreamServerOptions o) => o with { ImplicitTlsCertificate = null };
 
         /// <summary>The endpoint as the user would type it, with the real port when 0 was asked for.</summary>
-        private static string Show(NetEndpoint asked, EndPoint? bound, bool tls) => bound switch
+        private static string Show(NetEndpoint asked, EndPoint? bound, bool tls)
         {
-            IPEndPoint ip => $"{(tls ? "tls" : asked.IsDatagram ? "udp" : "tcp")}://{(ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{ip.Address}]" : ip.Address.ToString())}:{ip.Port}",
-            _ => asked.ToString(),
-        };
+            var shown = bound is IPEndPoint ip ? asked with { Host = ip.Address.ToString(), Port = ip.Port } : asked;
+            return tls ? "tls" + shown.ToString()["tcp".Length..] : shown.ToString();
+        }
     }
 }

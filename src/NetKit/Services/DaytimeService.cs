@@ -10,8 +10,7 @@ public static class DaytimeService
     public const int WellKnownPort = 13;
     public const int DefaultPort = 10013;
 
-    /// <summary>The clock; tests set their own.</summary>
-    public static TimeProvider Clock { get; } = TimeProvider.System;
+    private static TimeProvider Clock { get; } = TimeProvider.System;
 
     /// <summary>RFC 867 leaves the format open; this is its suggested "Weekday, Month Day, Year Time-Zone".</summary>
     public static string Format(DateTimeOffset now) =>

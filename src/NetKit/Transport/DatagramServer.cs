@@ -98,7 +98,7 @@ public sealed class DatagramServer : IAsyncDisposable
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw StreamServer.BindError(Name, unix ? "unixgram" : "udp", _bindTo, ex);
+            throw ListenErrors.BindFailed(Name, unix ? "unixgram" : "udp", _bindTo, ex);
         }
 
         socket.Blocking = false; // Replies are sent without waiting (see DatagramContext.ReplyAsync).

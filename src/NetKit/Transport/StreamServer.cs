@@ -75,7 +75,7 @@ public sealed class StreamServer : IAsyncDisposable
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw BindError(Name, "tcp", _bindTo, ex);
+            throw ListenErrors.BindFailed(Name, "tcp", _bindTo, ex);
         }
 
         _listener = socket;
@@ -142,18 +142,6 @@ public sealed class StreamServer : IAsyncDisposable
     {
         await StopAsync();
         _stopping.Dispose();
-    }
-
-    internal static NetKitException BindError(string service, string kind, EndPoint endPoint, SocketException ex)
-    {
-        var where = NetConnection.Describe(endPoint);
-        return ex.SocketErrorCode switch
-        {
-            SocketError.AddressAlreadyInUse => new NetKitException($"{service}: {kind} {where} is already in use", ex),
-            SocketError.AccessDenied => new NetKitException($"{service}: no permission to listen on {kind} {where} (ports below 1024 need root)", ex),
-            SocketError.AddressNotAvailable => new NetKitException($"{service}: {where} is not an address of this machine", ex),
-            _ => new NetKitException($"{service}: cannot listen on {kind} {where}: {ex.Message}", ex),
-        };
     }
 
     private async Task AcceptLoopAsync()
