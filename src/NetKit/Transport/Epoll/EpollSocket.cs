@@ -286,90 +286,22 @@ internal sealed class EpollSocket
         _ => (int)SocketError.SocketError,
     };
 
-    /// <summary>The one pending receive: its buffer, its awaiter, its cancellation.</summary>
-    private sealed class ReadOperation(EpollSocket owner) : IValueTaskSource<int>
+    /// <summary>
+    /// What a pending receive and a pending send share: the awaiter (its
+    /// continuation runs inline, on the loop's thread), the parked flag under the
+    /// owner's lock, cancellation, and failing when the socket closes.
+    /// </summary>
+    private abstract class PendingOperation<TResult>(EpollSocket owner)
     {
-        private ManualResetValueTaskSourceCore<int> _core; // continuations run inline, on the loop's thread
-        private Memory<byte> _buffer;
+        private ManualResetValueTaskSourceCore<TResult> _core;
         private CancellationTokenRegistration _cancellation;
         private bool _parked;
 
         public bool IsParked => _parked;
 
-        /// <summary>Under the owner's lock: waits for readiness.</summary>
-        public ValueTask<int> Park(Memory<byte> buffer, CancellationToken cancellationToken)
-        {
-            if (_parked)
-            {
-                throw new InvalidOperationException("A receive is already pending on this connection.");
-            }
+        protected EpollSocket Owner => owner;
 
-            _core.Reset();
-            _buffer = buffer;
-            _parked = true;
-            var version = _core.Version;
-            if (cancellationToken.CanBeCanceled)
-            {
-                _cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((ReadOperation)state!).Cancel(token), this);
-            }
-
-            return new ValueTask<int>(this, version);
-        }
-
-        /// <summary>On the loop's thread, after readiness: tries the read for the parked caller.</summary>
-        public void Resume()
-        {
-            Memory<byte> buffer;
-            long seen;
-            lock (owner._gate)
-            {
-                if (!_parked)
-                {
-                    return;
-                }
-
-                buffer = _buffer;
-                seen = owner._readEvents;
-            }
-
-            int n;
-            var errno = 0;
-            if (buffer.IsEmpty)
-            {
-                n = 0;
-            }
-            else
-            {
-                n = owner.TryReceive(buffer.Span, seen, out errno);
-                if (n < 0 && errno == EAGAIN)
-                {
-                    lock (owner._gate)
-                    {
-                        if (owner._readEvents == seen)
-                        {
-                            owner._readable = false;
-                        }
-                    }
-
-                    return; // A spurious wake-up: stay parked.
-                }
-            }
-
-            if (!Unpark())
-            {
-                return;
-            }
-
-            if (n >= 0)
-            {
-                _core.SetResult(n);
-            }
-            else
-            {
-                _core.SetException(new SocketException(ToSocketError(errno)));
-            }
-        }
-
+        /// <summary>Fails the waiting caller, if any (the socket closed).</summary>
         public void Fail(Exception error)
         {
             if (Unpark())
@@ -378,15 +310,54 @@ internal sealed class EpollSocket
             }
         }
 
-        private void Cancel(CancellationToken token)
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
+
+        protected TResult Result(short token) => _core.GetResult(token);
+
+        /// <summary>Under the owner's lock: starts waiting; returns the awaiter's version.</summary>
+        protected short BeginPark(CancellationToken cancellationToken)
         {
-            if (Unpark())
+            if (_parked)
             {
-                _core.SetException(new OperationCanceledException(token));
+                throw new InvalidOperationException("An operation of this kind is already pending on this connection.");
+            }
+
+            _core.Reset();
+            _parked = true;
+            if (cancellationToken.CanBeCanceled)
+            {
+                _cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((PendingOperation<TResult>)state!).Cancel(token), this);
+            }
+
+            return _core.Version;
+        }
+
+        /// <summary>Finishes the wait with a result or an error; nothing when someone else finished it first.</summary>
+        protected void Finish(TResult result, Exception? error = null)
+        {
+            if (!Unpark())
+            {
+                return;
+            }
+
+            if (error is null)
+            {
+                _core.SetResult(result);
+            }
+            else
+            {
+                _core.SetException(error);
             }
         }
 
-        /// <summary>Takes the parked state; false when someone else already completed it.</summary>
+        /// <summary>Under the owner's lock: forgets the buffer or data of the finished wait.</summary>
+        protected abstract void ClearState();
+
+        private void Cancel(CancellationToken token) => Finish(default!, new OperationCanceledException(token));
+
         private bool Unpark()
         {
             lock (owner._gate)
@@ -397,57 +368,97 @@ internal sealed class EpollSocket
                 }
 
                 _parked = false;
-                _buffer = default;
+                ClearState();
             }
 
             _cancellation.Unregister();
             _cancellation = default;
             return true;
         }
-
-        public int GetResult(short token) => _core.GetResult(token);
-
-        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
-
-        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-            _core.OnCompleted(continuation, state, token, flags);
     }
 
-    /// <summary>The one pending send: what is left to send, its awaiter, its cancellation.</summary>
-    private sealed class WriteOperation(EpollSocket owner) : IValueTaskSource
+    /// <summary>The one pending receive and its buffer.</summary>
+    private sealed class ReadOperation(EpollSocket owner) : PendingOperation<int>(owner), IValueTaskSource<int>
     {
-        private ManualResetValueTaskSourceCore<bool> _core;
-        private ReadOnlyMemory<byte> _remaining;
-        private CancellationTokenRegistration _cancellation;
-        private bool _parked;
+        private Memory<byte> _buffer;
 
-        public bool IsParked => _parked;
+        /// <summary>Under the owner's lock: waits for readiness.</summary>
+        public ValueTask<int> Park(Memory<byte> buffer, CancellationToken cancellationToken)
+        {
+            var version = BeginPark(cancellationToken);
+            _buffer = buffer;
+            return new ValueTask<int>(this, version);
+        }
+
+        /// <summary>On the loop's thread, after readiness: tries the read for the parked caller.</summary>
+        public void Resume()
+        {
+            Memory<byte> buffer;
+            long seen;
+            lock (Owner._gate)
+            {
+                if (!IsParked)
+                {
+                    return;
+                }
+
+                buffer = _buffer;
+                seen = Owner._readEvents;
+            }
+
+            if (buffer.IsEmpty)
+            {
+                Finish(0);
+                return;
+            }
+
+            var n = Owner.TryReceive(buffer.Span, seen, out var errno);
+            if (n >= 0)
+            {
+                Finish(n);
+            }
+            else if (errno != EAGAIN)
+            {
+                Finish(0, new SocketException(ToSocketError(errno)));
+            }
+            else
+            {
+                lock (Owner._gate)
+                {
+                    if (Owner._readEvents == seen)
+                    {
+                        Owner._readable = false;
+                    }
+                }
+
+                // A spurious wake-up: stay parked.
+            }
+        }
+
+        public int GetResult(short token) => Result(token);
+
+        protected override void ClearState() => _buffer = default;
+    }
+
+    /// <summary>The one pending send and what is left of its data.</summary>
+    private sealed class WriteOperation(EpollSocket owner) : PendingOperation<bool>(owner), IValueTaskSource
+    {
+        private ReadOnlyMemory<byte> _remaining;
 
         public ValueTask Park(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
-            if (_parked)
-            {
-                throw new InvalidOperationException("A send is already pending on this connection.");
-            }
-
-            _core.Reset();
+            var version = BeginPark(cancellationToken);
             _remaining = data;
-            _parked = true;
-            var version = _core.Version;
-            if (cancellationToken.CanBeCanceled)
-            {
-                _cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((WriteOperation)state!).Cancel(token), this);
-            }
-
             return new ValueTask(this, version);
         }
 
+        /// <summary>On the loop's thread, after room appeared: sends the rest for the parked caller.</summary>
         public void Resume()
         {
             ReadOnlyMemory<byte> data;
-            lock (owner._gate)
+            lock (Owner._gate)
             {
-                if (!_parked)
+                if (!IsParked)
                 {
                     return;
                 }
@@ -458,91 +469,45 @@ internal sealed class EpollSocket
             while (!data.IsEmpty)
             {
                 long seen;
-                lock (owner._gate)
+                lock (Owner._gate)
                 {
-                    seen = owner._writeEvents;
+                    seen = Owner._writeEvents;
                 }
 
-                var n = owner.TrySend(data.Span, out var errno);
+                var n = Owner.TrySend(data.Span, out var errno);
                 if (n > 0)
                 {
                     data = data[n..];
                     continue;
                 }
 
-                if (errno == EAGAIN)
+                if (errno != EAGAIN)
                 {
-                    lock (owner._gate)
-                    {
-                        if (!_parked)
-                        {
-                            return;
-                        }
+                    Finish(false, new SocketException(ToSocketError(errno)));
+                    return;
+                }
 
-                        _remaining = data;
-                        if (owner._writeEvents == seen)
-                        {
-                            owner._writable = false;
-                            return; // Wait for the next edge.
-                        }
+                lock (Owner._gate)
+                {
+                    if (!IsParked)
+                    {
+                        return;
                     }
 
-                    continue;
+                    _remaining = data;
+                    if (Owner._writeEvents == seen)
+                    {
+                        Owner._writable = false;
+                        return; // Wait for the next edge.
+                    }
                 }
-
-                if (Unpark())
-                {
-                    _core.SetException(new SocketException(ToSocketError(errno)));
-                }
-
-                return;
             }
 
-            if (Unpark())
-            {
-                _core.SetResult(true);
-            }
+            Finish(true);
         }
 
-        public void Fail(Exception error)
-        {
-            if (Unpark())
-            {
-                _core.SetException(error);
-            }
-        }
+        public void GetResult(short token) => Result(token);
 
-        private void Cancel(CancellationToken token)
-        {
-            if (Unpark())
-            {
-                _core.SetException(new OperationCanceledException(token));
-            }
-        }
-
-        private bool Unpark()
-        {
-            lock (owner._gate)
-            {
-                if (!_parked)
-                {
-                    return false;
-                }
-
-                _parked = false;
-                _remaining = default;
-            }
-
-            _cancellation.Unregister();
-            _cancellation = default;
-            return true;
-        }
-
-        public void GetResult(short token) => _core.GetResult(token);
-
-        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
-
-        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-            _core.OnCompleted(continuation, state, token, flags);
+        protected override void ClearState() => _remaining = default;
     }
 }
