@@ -21,6 +21,7 @@ internal static class ServeCommand
         };
         var data = new Option<string?>("--data") { Description = "The data directory (TLS certificate, stores). Default: $NETKIT_DATA or ~/.local/share/netkit." };
         var maxConnections = new Option<int>("--max-connections") { Description = "Connections open at once, per listener.", DefaultValueFactory = _ => 10_000 };
+        var perAddress = new Option<int>("--max-connections-per-address") { Description = "Connections open at once from one remote address (loopback peers are not limited).", DefaultValueFactory = _ => 256 };
         var idleTimeout = new Option<double>("--idle-timeout") { Description = "Seconds a connection may stay silent before it is closed.", DefaultValueFactory = _ => 300 };
         var trace = new Option<bool>("--trace") { Description = "Print the wire trace (C:/S: lines) of text services." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log every connection's end and every datagram." };
@@ -28,7 +29,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Run NetKit's services on loopback (or where you say).");
         command.Arguments.Add(services);
-        foreach (var option in new Option[] { data, maxConnections, idleTimeout, trace, verbose, quiet })
+        foreach (var option in new Option[] { data, maxConnections, perAddress, idleTimeout, trace, verbose, quiet })
         {
             command.Options.Add(option);
         }
@@ -42,9 +43,9 @@ internal static class ServeCommand
                 throw new UsageException($"--idle-timeout must be a number of seconds above 0, not {idleSeconds}");
             }
 
-            if (parse.GetValue(maxConnections) < 1)
+            if (parse.GetValue(maxConnections) < 1 || parse.GetValue(perAddress) < 1)
             {
-                throw new UsageException($"--max-connections must be at least 1, not {parse.GetValue(maxConnections)}");
+                throw new UsageException("--max-connections and --max-connections-per-address must be at least 1");
             }
 
 
@@ -63,6 +64,7 @@ internal static class ServeCommand
             var options = new StreamServerOptions
             {
                 MaxConnections = parse.GetValue(maxConnections),
+                MaxConnectionsPerAddress = parse.GetValue(perAddress),
                 IdleTimeout = TimeSpan.FromSeconds(idleSeconds),
                 Trace = parse.GetValue(trace) ? new WireTrace(Console.Out, TraceRole.Server) : null,
                 ImplicitTlsCertificate = plan.Any(p => p.Tls)

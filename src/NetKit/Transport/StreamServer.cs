@@ -29,6 +29,7 @@ public sealed class StreamServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, NetConnection> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly AddressLimiter _perAddress;
     private Socket? _listener;
     private Task? _acceptLoop;
     private Timer? _idleTimer;
@@ -43,6 +44,7 @@ public sealed class StreamServer : IAsyncDisposable
         _handler = handler;
         _options = options ?? new StreamServerOptions();
         _logger = logger ?? NullLogger.Instance;
+        _perAddress = new AddressLimiter(_options.MaxConnectionsPerAddress, _options.LimitLoopbackPeers);
     }
 
     /// <summary>The service's name, used in log lines.</summary>
@@ -192,7 +194,13 @@ public sealed class StreamServer : IAsyncDisposable
 
         if (Interlocked.Increment(ref _active) > _options.MaxConnections)
         {
-            await RejectAsync(connection);
+            await RejectAsync(connection, $"{_options.MaxConnections} connections is the limit");
+            return;
+        }
+
+        if (!_perAddress.TryEnter(connection.RemoteEndPoint))
+        {
+            await RejectAsync(connection, $"{_options.MaxConnectionsPerAddress} connections from one address is the limit");
             return;
         }
 
@@ -232,6 +240,7 @@ public sealed class StreamServer : IAsyncDisposable
         finally
         {
             _connections.TryRemove(connection.Id, out _);
+            _perAddress.Leave(connection.RemoteEndPoint);
             TransportMetrics.ConnectionClosed(Name);
             await connection.DisposeAsync();
             Interlocked.Decrement(ref _active);
@@ -239,11 +248,11 @@ public sealed class StreamServer : IAsyncDisposable
         }
     }
 
-    private async Task RejectAsync(NetConnection connection)
+    private async Task RejectAsync(NetConnection connection, string reason)
     {
         try
         {
-            TransportLog.ConnectionLimit(_logger, Name, connection.Remote, _options.MaxConnections);
+            TransportLog.ConnectionLimit(_logger, Name, connection.Remote, reason);
             TransportMetrics.ConnectionRejected(Name);
             if (_options.OnRejected is { } onRejected)
             {

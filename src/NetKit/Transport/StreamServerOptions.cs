@@ -8,6 +8,12 @@ public sealed record StreamServerOptions
     /// <summary>Connections open at once; one more is refused (after <see cref="OnRejected"/> has had its say).</summary>
     public int MaxConnections { get; init; } = 10_000;
 
+    /// <summary>Connections open at once from one peer address; one more is refused like one over <see cref="MaxConnections"/>.</summary>
+    public int MaxConnectionsPerAddress { get; init; } = 256;
+
+    /// <summary>Apply <see cref="MaxConnectionsPerAddress"/> to loopback peers too (off: they are this machine's own programs).</summary>
+    public bool LimitLoopbackPeers { get; init; }
+
     /// <summary>A connection with no traffic for this long is closed.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 

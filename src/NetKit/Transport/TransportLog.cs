@@ -14,8 +14,8 @@ internal static partial class TransportLog
     [LoggerMessage(102, LogLevel.Debug, "{Service}: connection from {Remote} closed after {Milliseconds} ms")]
     public static partial void ConnectionClosed(ILogger logger, string service, string remote, long milliseconds);
 
-    [LoggerMessage(103, LogLevel.Warning, "{Service}: refused {Remote}: {Active} connections is the limit")]
-    public static partial void ConnectionLimit(ILogger logger, string service, string remote, int active);
+    [LoggerMessage(103, LogLevel.Warning, "{Service}: refused {Remote}: {Reason}")]
+    public static partial void ConnectionLimit(ILogger logger, string service, string remote, string reason);
 
     [LoggerMessage(104, LogLevel.Information, "{Service}: {Remote} idle for {Seconds} s; closing")]
     public static partial void IdleTimeout(ILogger logger, string service, string remote, double seconds);

@@ -91,6 +91,44 @@ public class StreamServerTests
     }
 
     [Fact]
+    public async Task MaxConnectionsPerAddress_oneAddressOverTheLimit_isRefused_andLeavingFreesASlot()
+    {
+        var options = new StreamServerOptions
+        {
+            MaxConnectionsPerAddress = 2,
+            LimitLoopbackPeers = true,
+            OnRejected = async (c, ct) => await new LineWriter(c).WriteLineAsync("421 too many from you", ct),
+        };
+        await using var server = new StreamServer("per-address", AnyLoopbackPort, SaySession, options);
+        server.Start();
+        await using var a = await NetConnection.ConnectAsync(server.LocalEndPoint!);
+        var b = await NetConnection.ConnectAsync(server.LocalEndPoint!);
+        Assert.Equal("you said a", await AskAsync(a, "a"));
+        Assert.Equal("you said b", await AskAsync(b, "b"));
+        await using (var c = await NetConnection.ConnectAsync(server.LocalEndPoint!))
+        {
+            using var reader = new LineReader(c);
+            Assert.Equal("421 too many from you", (await reader.ReadLineAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10))).Text);
+        }
+
+        await b.DisposeAsync();
+        await WaitUntilAsync(() => server.ActiveConnections == 1);
+        await using var d = await NetConnection.ConnectAsync(server.LocalEndPoint!);
+        Assert.Equal("you said d", await AskAsync(d, "d"));
+    }
+
+    [Fact]
+    public async Task MaxConnectionsPerAddress_loopbackByDefault_isNotLimited()
+    {
+        await using var server = new StreamServer("loopback", AnyLoopbackPort, SaySession, new StreamServerOptions { MaxConnectionsPerAddress = 1 });
+        server.Start();
+        await using var a = await NetConnection.ConnectAsync(server.LocalEndPoint!);
+        await using var b = await NetConnection.ConnectAsync(server.LocalEndPoint!);
+        Assert.Equal("you said a", await AskAsync(a, "a"));
+        Assert.Equal("you said b", await AskAsync(b, "b"));
+    }
+
+    [Fact]
     public async Task IdleTimeout_silentClient_isClosed()
     {
         var options = new StreamServerOptions { IdleTimeout = TimeSpan.FromMilliseconds(300) };
