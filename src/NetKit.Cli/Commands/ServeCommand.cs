@@ -177,9 +177,22 @@ internal static class ServeCommand
 
         public List<(string Service, string Endpoint)> Listeners { get; } = [];
 
+        /// <summary>
+        /// Starts the plan's listeners: one for each address its host name has
+        /// (localhost: 127.0.0.1 and ::1), or just the first when the port is 0,
+        /// since each address would get a different free port.
+        /// </summary>
         public async Task StartAsync(ServePlan plan, StreamServerOptions options, ILoggerFactory logging, CancellationToken ct)
         {
-            var bindTo = await plan.Endpoint.ResolveAsync(ct);
+            var addresses = await plan.Endpoint.ResolveAllAsync(ct);
+            foreach (var bindTo in plan.Endpoint.Port == 0 ? addresses.Take(1) : addresses.Distinct())
+            {
+                Start(plan, bindTo, options, logging);
+            }
+        }
+
+        private void Start(ServePlan plan, EndPoint bindTo, StreamServerOptions options, ILoggerFactory logging)
+        {
             var logger = logging.CreateLogger($"netkit.{plan.Service.Name}");
             if (plan.Endpoint.IsDatagram)
             {
