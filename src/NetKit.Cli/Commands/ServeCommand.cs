@@ -61,12 +61,13 @@ internal static class ServeCommand
             var plan = ServePlan.Parse(parse.GetValue(services) ?? []);
             var level = parse.GetValue(quiet) ? LogLevel.Warning : parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information;
             using var logging = CliLogging.Create(level);
+            using var traceOutput = parse.GetValue(trace) ? new QueuedTextWriter(Console.Out) : null;
             var options = new StreamServerOptions
             {
                 MaxConnections = parse.GetValue(maxConnections),
                 MaxConnectionsPerAddress = parse.GetValue(perAddress),
                 IdleTimeout = TimeSpan.FromSeconds(idleSeconds),
-                Trace = parse.GetValue(trace) ? new WireTrace(Console.Out, TraceRole.Server) : null,
+                Trace = traceOutput is null ? null : new WireTrace(traceOutput, TraceRole.Server),
                 ImplicitTlsCertificate = plan.Any(p => p.Tls)
                     ? TlsCertificates.LoadOrCreateSelfSigned(CliPaths.DataDirectory(parse.GetValue(data)))
                     : null,
@@ -85,6 +86,7 @@ internal static class ServeCommand
 
             await running.StopAsync();
             logging.Dispose(); // Flushes the log queue, so "stopped" is the last line.
+            traceOutput?.Dispose();
             Console.Out.WriteLine("netkit: stopped.");
             return ExitCodes.Success;
 
