@@ -326,9 +326,11 @@ public sealed class NetConnection : IAsyncDisposable
         {
             // A TLS close_notify to a peer that already left.
         }
-
-        _epoll?.Close();
-        _socket.Dispose();
+        finally
+        {
+            _epoll?.Close();
+            _socket.Dispose();
+        }
     }
 
     internal static string Describe(EndPoint? endPoint) => endPoint switch

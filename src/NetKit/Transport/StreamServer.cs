@@ -176,6 +176,7 @@ public sealed class StreamServer : IAsyncDisposable
     private async Task RunConnectionAsync(Socket socket)
     {
         NetConnection connection;
+        EpollSocket? epoll = null;
         try
         {
             if (socket.ProtocolType == ProtocolType.Tcp)
@@ -183,11 +184,13 @@ public sealed class StreamServer : IAsyncDisposable
                 socket.NoDelay = true;
             }
 
-            connection = new NetConnection(socket, _options.UseEpoll ? EpollSocket.TryCreate(socket) : null);
+            epoll = _options.UseEpoll ? EpollSocket.TryCreate(socket) : null;
+            connection = new NetConnection(socket, epoll);
         }
         catch (Exception ex) when (Disconnects.IsDisconnect(ex))
         {
             // Reset between accept and here: there is no connection to serve.
+            epoll?.Close();
             socket.Dispose();
             return;
         }

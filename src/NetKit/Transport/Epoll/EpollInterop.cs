@@ -6,6 +6,7 @@ namespace NetKit.Transport.Epoll;
 internal static partial class EpollInterop
 {
     public const int EPOLLIN = 0x001;
+    public const int EPOLLPRI = 0x002;
     public const int EPOLLOUT = 0x004;
     public const int EPOLLERR = 0x008;
     public const int EPOLLHUP = 0x010;
@@ -16,10 +17,12 @@ internal static partial class EpollInterop
     public const int EPOLL_CTL_DEL = 2;
     public const int EPOLL_CLOEXEC = 0x80000;
 
+    public const int MSG_PEEK = 0x02;
     public const int MSG_DONTWAIT = 0x40;
     public const int MSG_NOSIGNAL = 0x4000;
 
     public const int EINTR = 4;
+    public const int EBADF = 9;
     public const int EAGAIN = 11;
 
     /// <summary>struct epoll_event as x86-64 lays it out: packed, 12 bytes.</summary>

@@ -18,7 +18,11 @@ internal sealed class EpollLoop
     private static readonly Lazy<EpollLoop?> s_shared = new(Create);
     private readonly int _epfd;
     private readonly ConcurrentDictionary<ulong, EpollSocket> _sockets = new();
+    private readonly Queue<EpollSocket> _turns = new(); // touched only by the loop's thread
     private long _nextId;
+
+    [ThreadStatic]
+    private static bool t_isLoopThread;
 
     private EpollLoop(int epfd)
     {
@@ -33,6 +37,9 @@ internal sealed class EpollLoop
         && RuntimeInformation.ProcessArchitecture == Architecture.X64
         && Environment.GetEnvironmentVariable("NETKIT_TRANSPORT") != "sockets";
 
+    /// <summary>True on the loop's own thread, where blocking would stop every connection.</summary>
+    public static bool IsLoopThread => t_isLoopThread;
+
     /// <summary>The process's loop, started on first use; null where it is not supported.</summary>
     public static EpollLoop? Shared => s_shared.Value;
 
@@ -43,8 +50,15 @@ internal sealed class EpollLoop
             return null;
         }
 
-        var epfd = EpollCreate1(EPOLL_CLOEXEC);
-        return epfd < 0 ? null : new EpollLoop(epfd);
+        try
+        {
+            var epfd = EpollCreate1(EPOLL_CLOEXEC);
+            return epfd < 0 ? null : new EpollLoop(epfd);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null; // No usable libc (musl, say): .NET's sockets serve instead.
+        }
     }
 
     /// <summary>Watches a connected socket for readiness, once, edge-triggered.</summary>
@@ -53,7 +67,7 @@ internal sealed class EpollLoop
         var id = (ulong)Interlocked.Increment(ref _nextId);
         socket.Id = id;
         _sockets[id] = socket;
-        var ev = new EpollEvent { Events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, Data = id };
+        var ev = new EpollEvent { Events = EPOLLIN | EPOLLPRI | EPOLLOUT | EPOLLRDHUP | EPOLLET, Data = id };
         if (EpollCtl(_epfd, EPOLL_CTL_ADD, socket.Fd, ref ev) == 0)
         {
             return true;
@@ -63,23 +77,49 @@ internal sealed class EpollLoop
         return false;
     }
 
-    /// <summary>Stops watching (before the descriptor is closed, so a reused number cannot be confused).</summary>
+    /// <summary>
+    /// Stops watching. The descriptor is held open meanwhile, so a number that
+    /// was closed and handed to a new connection is never removed by mistake;
+    /// a descriptor already closed has left epoll by itself.
+    /// </summary>
     public void Unregister(EpollSocket socket)
     {
-        if (_sockets.TryRemove(socket.Id, out _))
+        if (!_sockets.TryRemove(socket.Id, out _))
         {
+            return;
+        }
+
+        var added = false;
+        try
+        {
+            socket.Handle.DangerousAddRef(ref added);
             var ev = default(EpollEvent);
             _ = EpollCtl(_epfd, EPOLL_CTL_DEL, socket.Fd, ref ev);
         }
+        catch (ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            if (added)
+            {
+                socket.Handle.DangerousRelease();
+            }
+        }
     }
+
+    /// <summary>On the loop's thread: gives a socket a turn after the current round of events.</summary>
+    public void Post(EpollSocket socket) => _turns.Enqueue(socket);
 
     private unsafe void Run()
     {
         const int MaxEvents = 256;
+        t_isLoopThread = true;
         var events = stackalloc EpollEvent[MaxEvents];
         while (true)
         {
-            var n = EpollWait(_epfd, events, MaxEvents, -1);
+            // Sockets waiting for a turn mean: look for events, but do not sleep.
+            var n = EpollWait(_epfd, events, MaxEvents, _turns.Count > 0 ? 0 : -1);
             if (n < 0)
             {
                 if (Marshal.GetLastPInvokeError() == EINTR)
@@ -94,9 +134,38 @@ internal sealed class EpollLoop
             {
                 if (_sockets.TryGetValue(events[i].Data, out var socket))
                 {
-                    socket.OnEvents(events[i].Events);
+                    Dispatch(socket, events[i].Events);
                 }
             }
+
+            for (var turns = _turns.Count; turns > 0; turns--)
+            {
+                Dispatch(_turns.Dequeue(), events: 0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs a socket's completions. Sessions' code runs here, inline; whatever
+    /// escapes it must not end the loop (or, on this thread, the process): that
+    /// one connection is closed instead.
+    /// </summary>
+    private static void Dispatch(EpollSocket socket, uint events)
+    {
+        try
+        {
+            if (events == 0)
+            {
+                socket.OnTurn();
+            }
+            else
+            {
+                socket.OnEvents(events);
+            }
+        }
+        catch (Exception)
+        {
+            socket.Close();
         }
     }
 }

@@ -8,29 +8,39 @@ namespace NetKit.Transport.Epoll;
 /// <summary>
 /// A connected stream socket served by the <see cref="EpollLoop"/>: async
 /// receive and send with at most one of each pending, completed on the loop's
-/// thread. Readiness is remembered per direction; a sequence number of
-/// readiness events closes the race between "the socket is empty" (EAGAIN, or
-/// a short read) and an event that arrives meanwhile.
+/// thread. Readiness is remembered per direction. Every system call and every
+/// decision about a pending operation happens under one lock per socket, so a
+/// cancellation or a close from another thread can never lose bytes, complete
+/// the wrong operation or touch a buffer its owner has taken back.
 /// </summary>
 internal sealed class EpollSocket
 {
+    /// <summary>Reads completed at once, in a row, on the loop's thread before the others get a turn.</summary>
+    private const int FairnessBudget = 32;
+
     private readonly EpollLoop _loop;
     private readonly SafeHandle _handle;
     private readonly object _gate = new();
     private readonly ReadOperation _read;
     private readonly WriteOperation _write;
-    private bool _readable = true;
+    private readonly bool _shortReadMeansEmpty;
+
+    // Not readable until epoll says so: registering reports what is already there.
+    private bool _readable;
     private bool _writable = true;
-    private long _readEvents;
-    private long _writeEvents;
+    private bool _shortReadsUnreliable;
     private bool _closed;
-    private bool _hangUp;
+    private int _readsInARow;
 
     private EpollSocket(EpollLoop loop, Socket socket)
     {
         _loop = loop;
         _handle = socket.SafeHandle;
         Fd = (int)socket.SafeHandle.DangerousGetHandle(); // not Socket.Handle, which marks the handle as handed out
+        // On TCP a read that returns less than asked for has emptied the socket:
+        // data that comes later raises a new edge. Not on Unix stream sockets,
+        // which stop short at passed descriptors and credentials.
+        _shortReadMeansEmpty = socket.ProtocolType == ProtocolType.Tcp;
         _read = new ReadOperation(this);
         _write = new WriteOperation(this);
     }
@@ -38,6 +48,8 @@ internal sealed class EpollSocket
     public int Fd { get; }
 
     public ulong Id { get; set; }
+
+    internal SafeHandle Handle => _handle;
 
     /// <summary>Puts a connected socket on the shared loop; null where the loop does not run.</summary>
     public static EpollSocket? TryCreate(Socket socket)
@@ -59,41 +71,38 @@ internal sealed class EpollSocket
             return ValueTask.FromCanceled<int>(cancellationToken);
         }
 
-        while (true)
+        lock (_gate)
         {
-            long seen;
-            lock (_gate)
+            ObjectDisposedException.ThrowIf(_closed, this);
+            while (true)
             {
-                ObjectDisposedException.ThrowIf(_closed, this);
-                seen = _readEvents;
                 if (!_readable)
                 {
+                    _readsInARow = 0;
                     return _read.Park(buffer, cancellationToken);
                 }
-            }
 
-            if (buffer.IsEmpty)
-            {
-                return ValueTask.FromResult(0);
-            }
-
-            var n = TryReceive(buffer.Span, seen, out var errno);
-            if (n >= 0)
-            {
-                return ValueTask.FromResult(n);
-            }
-
-            if (errno != EAGAIN)
-            {
-                return ValueTask.FromException<int>(new SocketException(ToSocketError(errno)));
-            }
-
-            lock (_gate)
-            {
-                if (_readEvents == seen)
+                if (EpollLoop.IsLoopThread && ++_readsInARow > FairnessBudget)
                 {
-                    _readable = false;
+                    // A client that always has more to send must not keep the loop from the others.
+                    _readsInARow = 0;
+                    var later = _read.Park(buffer, cancellationToken);
+                    _loop.Post(this);
+                    return later;
                 }
+
+                var n = Attempt(buffer.Span, out var errno);
+                if (n >= 0)
+                {
+                    return ValueTask.FromResult(n);
+                }
+
+                if (errno != EAGAIN)
+                {
+                    return ValueTask.FromException<int>(new SocketException(ToSocketError(errno)));
+                }
+
+                _readable = false;
             }
         }
     }
@@ -106,36 +115,28 @@ internal sealed class EpollSocket
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        while (!data.IsEmpty)
+        lock (_gate)
         {
-            long seen;
-            lock (_gate)
+            ObjectDisposedException.ThrowIf(_closed, this);
+            while (!data.IsEmpty)
             {
-                ObjectDisposedException.ThrowIf(_closed, this);
-                seen = _writeEvents;
                 if (!_writable)
                 {
                     return _write.Park(data, cancellationToken);
                 }
-            }
 
-            var n = TrySend(data.Span, out var errno);
-            if (n > 0)
-            {
-                data = data[n..];
-                continue;
-            }
-
-            if (errno != EAGAIN)
-            {
-                return ValueTask.FromException(new SocketException(ToSocketError(errno)));
-            }
-
-            lock (_gate)
-            {
-                if (_writeEvents == seen)
+                var n = TrySend(data.Span, out var errno);
+                if (n > 0)
+                {
+                    data = data[n..];
+                }
+                else if (errno == EAGAIN)
                 {
                     _writable = false;
+                }
+                else
+                {
+                    return ValueTask.FromException(new SocketException(ToSocketError(errno)));
                 }
             }
         }
@@ -143,7 +144,11 @@ internal sealed class EpollSocket
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Stops watching and fails whatever waits. Call before the socket is closed.</summary>
+    /// <summary>
+    /// Stops watching and fails whatever waits. Call before the socket is closed:
+    /// a second caller waits until the first has unregistered, so the descriptor
+    /// is never closed (and its number reused) before epoll has let go of it.
+    /// </summary>
     public void Close()
     {
         lock (_gate)
@@ -154,9 +159,9 @@ internal sealed class EpollSocket
             }
 
             _closed = true;
+            _loop.Unregister(this);
         }
 
-        _loop.Unregister(this);
         _read.Fail(new SocketException((int)SocketError.OperationAborted));
         _write.Fail(new SocketException((int)SocketError.OperationAborted));
     }
@@ -164,42 +169,42 @@ internal sealed class EpollSocket
     /// <summary>On the loop's thread: readiness changed.</summary>
     internal void OnEvents(uint events)
     {
-        var wakeRead = false;
-        var wakeWrite = false;
         lock (_gate)
         {
-            if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0)
+            if ((events & (EPOLLIN | EPOLLPRI | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0)
             {
-                _readEvents++;
                 _readable = true;
-                // Data and the peer's FIN can come in one edge: after a hang-up a short
-                // read no longer means "empty" (the end of the stream is still to be read).
-                _hangUp |= (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0;
-                wakeRead = _read.IsParked;
+            }
+
+            // After a hang-up the end of the stream may still be queued behind a
+            // short read, and TCP urgent data stops a read short at its mark: from
+            // then on only EAGAIN says "empty".
+            if ((events & (EPOLLPRI | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0)
+            {
+                _shortReadsUnreliable = true;
             }
 
             if ((events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) != 0)
             {
-                _writeEvents++;
                 _writable = true;
-                wakeWrite = _write.IsParked;
             }
         }
 
-        if (wakeRead)
-        {
-            _read.Resume();
-        }
-
-        if (wakeWrite)
-        {
-            _write.Resume();
-        }
+        _read.Resume();
+        _write.Resume();
     }
 
-    /// <summary>One non-blocking recv; marks the socket drained after a short read. -1 with errno on failure.</summary>
-    private unsafe int TryReceive(Span<byte> buffer, long seen, out int errno)
+    /// <summary>On the loop's thread: a read postponed for fairness gets its turn.</summary>
+    internal void OnTurn() => _read.Resume();
+
+    /// <summary>
+    /// Under the lock: one non-blocking read (for an empty buffer, a one-byte
+    /// peek: is anything there?). A short TCP read marks the socket empty.
+    /// Returns -1 with errno on failure.
+    /// </summary>
+    private unsafe int Attempt(Span<byte> buffer, out int errno)
     {
+        byte peek;
         var added = false;
         try
         {
@@ -209,29 +214,29 @@ internal sealed class EpollSocket
             {
                 do
                 {
-                    n = Recv(Fd, p, buffer.Length, MSG_DONTWAIT);
+                    n = buffer.IsEmpty
+                        ? Recv(Fd, &peek, 1, MSG_DONTWAIT | MSG_PEEK)
+                        : Recv(Fd, p, buffer.Length, MSG_DONTWAIT);
                     errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
                 }
                 while (n < 0 && errno == EINTR);
             }
 
-            if (n > 0 && n < buffer.Length)
+            if (buffer.IsEmpty)
             {
-                // A short read emptied the socket; new data will raise a new edge.
-                lock (_gate)
-                {
-                    if (_readEvents == seen && !_hangUp)
-                    {
-                        _readable = false;
-                    }
-                }
+                return n < 0 ? -1 : 0;
+            }
+
+            if (n > 0 && n < buffer.Length && _shortReadMeansEmpty && !_shortReadsUnreliable)
+            {
+                _readable = false;
             }
 
             return (int)n;
         }
         catch (ObjectDisposedException)
         {
-            errno = 9; // EBADF: closed under us
+            errno = EBADF;
             return -1;
         }
         finally
@@ -243,6 +248,7 @@ internal sealed class EpollSocket
         }
     }
 
+    /// <summary>Under the lock: one non-blocking send. -1 with errno on failure.</summary>
     private unsafe int TrySend(ReadOnlySpan<byte> data, out int errno)
     {
         var added = false;
@@ -264,7 +270,7 @@ internal sealed class EpollSocket
         }
         catch (ObjectDisposedException)
         {
-            errno = 9;
+            errno = EBADF;
             return -1;
         }
         finally
@@ -281,15 +287,16 @@ internal sealed class EpollSocket
         104 => (int)SocketError.ConnectionReset,   // ECONNRESET
         32 => (int)SocketError.Shutdown,           // EPIPE
         110 => (int)SocketError.TimedOut,          // ETIMEDOUT
-        9 => (int)SocketError.OperationAborted,    // EBADF: closed
+        EBADF => (int)SocketError.OperationAborted, // closed
         107 => (int)SocketError.NotConnected,      // ENOTCONN
         _ => (int)SocketError.SocketError,
     };
 
     /// <summary>
     /// What a pending receive and a pending send share: the awaiter (its
-    /// continuation runs inline, on the loop's thread), the parked flag under the
-    /// owner's lock, cancellation, and failing when the socket closes.
+    /// continuation runs inline, on the completing thread), the parked state
+    /// (changed only under the owner's lock), cancellation, and failing when the
+    /// socket closes. Completion always happens outside the lock.
     /// </summary>
     private abstract class PendingOperation<TResult>(EpollSocket owner)
     {
@@ -297,17 +304,23 @@ internal sealed class EpollSocket
         private CancellationTokenRegistration _cancellation;
         private bool _parked;
 
-        public bool IsParked => _parked;
-
         protected EpollSocket Owner => owner;
+
+        protected bool IsParked => _parked;
 
         /// <summary>Fails the waiting caller, if any (the socket closed).</summary>
         public void Fail(Exception error)
         {
-            if (Unpark())
+            CancellationTokenRegistration registration;
+            lock (owner._gate)
             {
-                _core.SetException(error);
+                if (!TryUnpark(out registration))
+                {
+                    return;
+                }
             }
+
+            Complete(registration, default!, error);
         }
 
         public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
@@ -317,32 +330,54 @@ internal sealed class EpollSocket
 
         protected TResult Result(short token) => _core.GetResult(token);
 
-        /// <summary>Under the owner's lock: starts waiting; returns the awaiter's version.</summary>
-        protected short BeginPark(CancellationToken cancellationToken)
+        /// <summary>Under the owner's lock: one receive and one send may wait at a time.</summary>
+        protected void ThrowIfParked()
         {
             if (_parked)
             {
                 throw new InvalidOperationException("An operation of this kind is already pending on this connection.");
             }
+        }
 
+        /// <summary>Under the owner's lock: starts waiting; returns the awaiter's version.</summary>
+        protected short BeginPark(CancellationToken cancellationToken)
+        {
             _core.Reset();
             _parked = true;
             if (cancellationToken.CanBeCanceled)
             {
-                _cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((PendingOperation<TResult>)state!).Cancel(token), this);
+                // Registered after parking, so a token cancelled meanwhile cancels this wait
+                // (its callback runs here, at once, and completes the operation).
+                var registration = cancellationToken.UnsafeRegister(static (state, token) => ((PendingOperation<TResult>)state!).Cancel(token), this);
+                if (_parked)
+                {
+                    _cancellation = registration;
+                }
             }
 
             return _core.Version;
         }
 
-        /// <summary>Finishes the wait with a result or an error; nothing when someone else finished it first.</summary>
-        protected void Finish(TResult result, Exception? error = null)
+        /// <summary>Under the owner's lock: takes the parked state; false when it was already finished.</summary>
+        protected bool TryUnpark(out CancellationTokenRegistration registration)
         {
-            if (!Unpark())
+            registration = default;
+            if (!_parked)
             {
-                return;
+                return false;
             }
 
+            _parked = false;
+            registration = _cancellation;
+            _cancellation = default;
+            ClearState();
+            return true;
+        }
+
+        /// <summary>Outside the lock: hands the result to the waiting caller (whose code may run right here).</summary>
+        protected void Complete(CancellationTokenRegistration registration, TResult result, Exception? error)
+        {
+            registration.Unregister();
             if (error is null)
             {
                 _core.SetResult(result);
@@ -356,24 +391,18 @@ internal sealed class EpollSocket
         /// <summary>Under the owner's lock: forgets the buffer or data of the finished wait.</summary>
         protected abstract void ClearState();
 
-        private void Cancel(CancellationToken token) => Finish(default!, new OperationCanceledException(token));
-
-        private bool Unpark()
+        private void Cancel(CancellationToken token)
         {
+            CancellationTokenRegistration registration;
             lock (owner._gate)
             {
-                if (!_parked)
+                if (!TryUnpark(out registration))
                 {
-                    return false;
+                    return;
                 }
-
-                _parked = false;
-                ClearState();
             }
 
-            _cancellation.Unregister();
-            _cancellation = default;
-            return true;
+            Complete(registration, default!, new OperationCanceledException(token));
         }
     }
 
@@ -385,54 +414,42 @@ internal sealed class EpollSocket
         /// <summary>Under the owner's lock: waits for readiness.</summary>
         public ValueTask<int> Park(Memory<byte> buffer, CancellationToken cancellationToken)
         {
-            var version = BeginPark(cancellationToken);
+            ThrowIfParked();
             _buffer = buffer;
+            var version = BeginPark(cancellationToken);
             return new ValueTask<int>(this, version);
         }
 
-        /// <summary>On the loop's thread, after readiness: tries the read for the parked caller.</summary>
+        /// <summary>After readiness: reads for the parked caller, deciding under the lock.</summary>
         public void Resume()
         {
-            Memory<byte> buffer;
-            long seen;
+            int n;
+            Exception? error = null;
+            CancellationTokenRegistration registration;
             lock (Owner._gate)
             {
-                if (!IsParked)
+                if (!IsParked || !Owner._readable)
                 {
                     return;
                 }
 
-                buffer = _buffer;
-                seen = Owner._readEvents;
-            }
-
-            if (buffer.IsEmpty)
-            {
-                Finish(0);
-                return;
-            }
-
-            var n = Owner.TryReceive(buffer.Span, seen, out var errno);
-            if (n >= 0)
-            {
-                Finish(n);
-            }
-            else if (errno != EAGAIN)
-            {
-                Finish(0, new SocketException(ToSocketError(errno)));
-            }
-            else
-            {
-                lock (Owner._gate)
+                n = Owner.Attempt(_buffer.Span, out var errno);
+                if (n < 0 && errno == EAGAIN)
                 {
-                    if (Owner._readEvents == seen)
-                    {
-                        Owner._readable = false;
-                    }
+                    Owner._readable = false; // A wake-up with nothing to read: stay parked.
+                    return;
                 }
 
-                // A spurious wake-up: stay parked.
+                if (n < 0)
+                {
+                    error = new SocketException(ToSocketError(errno));
+                    n = 0;
+                }
+
+                TryUnpark(out registration);
             }
+
+            Complete(registration, n, error);
         }
 
         public int GetResult(short token) => Result(token);
@@ -447,63 +464,47 @@ internal sealed class EpollSocket
 
         public ValueTask Park(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
-            var version = BeginPark(cancellationToken);
+            ThrowIfParked();
             _remaining = data;
+            var version = BeginPark(cancellationToken);
             return new ValueTask(this, version);
         }
 
-        /// <summary>On the loop's thread, after room appeared: sends the rest for the parked caller.</summary>
+        /// <summary>After room appeared: sends the rest for the parked caller, deciding under the lock.</summary>
         public void Resume()
         {
-            ReadOnlyMemory<byte> data;
+            Exception? error = null;
+            CancellationTokenRegistration registration;
             lock (Owner._gate)
             {
-                if (!IsParked)
+                if (!IsParked || !Owner._writable)
                 {
                     return;
                 }
 
-                data = _remaining;
-            }
-
-            while (!data.IsEmpty)
-            {
-                long seen;
-                lock (Owner._gate)
+                while (!_remaining.IsEmpty)
                 {
-                    seen = Owner._writeEvents;
-                }
-
-                var n = Owner.TrySend(data.Span, out var errno);
-                if (n > 0)
-                {
-                    data = data[n..];
-                    continue;
-                }
-
-                if (errno != EAGAIN)
-                {
-                    Finish(false, new SocketException(ToSocketError(errno)));
-                    return;
-                }
-
-                lock (Owner._gate)
-                {
-                    if (!IsParked)
+                    var n = Owner.TrySend(_remaining.Span, out var errno);
+                    if (n > 0)
                     {
-                        return;
+                        _remaining = _remaining[n..];
                     }
-
-                    _remaining = data;
-                    if (Owner._writeEvents == seen)
+                    else if (errno == EAGAIN)
                     {
                         Owner._writable = false;
                         return; // Wait for the next edge.
                     }
+                    else
+                    {
+                        error = new SocketException(ToSocketError(errno));
+                        break;
+                    }
                 }
+
+                TryUnpark(out registration);
             }
 
-            Finish(true);
+            Complete(registration, true, error);
         }
 
         public void GetResult(short token) => Result(token);

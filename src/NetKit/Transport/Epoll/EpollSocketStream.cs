@@ -27,12 +27,27 @@ internal sealed class EpollSocketStream(EpollSocket socket) : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         socket.SendAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    // Blocking calls are not NetKit's way; they are here for code that insists.
-    public override int Read(byte[] buffer, int offset, int count) =>
-        socket.ReceiveAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    // Blocking calls are not NetKit's way; they are here for code that insists,
+    // but never on the loop's thread, which would wait for itself for ever.
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        ThrowIfOnLoopThread();
+        return socket.ReceiveAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    }
 
-    public override void Write(byte[] buffer, int offset, int count) =>
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        ThrowIfOnLoopThread();
         socket.SendAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    }
+
+    private static void ThrowIfOnLoopThread()
+    {
+        if (EpollLoop.IsLoopThread)
+        {
+            throw new InvalidOperationException("Blocking I/O on NetKit's event-loop thread would stop every connection; use ReadAsync/WriteAsync.");
+        }
+    }
 
     public override void Flush() { }
 
