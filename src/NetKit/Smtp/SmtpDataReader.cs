@@ -1,0 +1,87 @@
+using System.Buffers;
+using NetKit.Transport;
+
+namespace NetKit.Smtp;
+
+/// <summary>How reading a message after DATA ended.</summary>
+public enum SmtpDataOutcome
+{
+    /// <summary>The message ended with <c>CRLF . CRLF</c> and is whole.</summary>
+    Complete,
+
+    /// <summary>Bigger than the limit: read to its end, kept nothing past the limit (552 5.3.4).</summary>
+    TooBig,
+
+    /// <summary>A line ended in a bare LF (500 5.5.2 / the SMTP smuggling defence): read to the end, not to be accepted.</summary>
+    BareLineFeed,
+
+    /// <summary>A line longer than the reader allows (500 5.5.6): read to the end, not to be accepted.</summary>
+    LineTooLong,
+
+    /// <summary>The client left before the lone dot: nothing may be stored.</summary>
+    ConnectionClosed,
+}
+
+/// <summary>
+/// The receiving side of DATA: lines up to the lone dot, one leading dot taken
+/// off each line, CRLF restored. Only <c>CRLF . CRLF</c> ends a message; a dot
+/// line ended by a bare LF does not (so a message cannot smuggle a second one),
+/// and any bare LF makes the message unacceptable. After a fault the rest is
+/// still read to its end, so the conversation stays in step.
+/// </summary>
+public static class SmtpDataReader
+{
+    public static async Task<SmtpDataOutcome> ReadAsync(LineReader reader, IBufferWriter<byte> message, long maxBytes, CancellationToken cancellationToken = default)
+    {
+        var outcome = SmtpDataOutcome.Complete;
+        long size = 0;
+        while (true)
+        {
+            var line = await reader.ReadLineAsync(cancellationToken);
+            switch (line.Status)
+            {
+                case LineStatus.EndOfStream:
+                    return SmtpDataOutcome.ConnectionClosed;
+                case LineStatus.TooLong:
+                    outcome = Worst(outcome, SmtpDataOutcome.LineTooLong);
+                    continue;
+            }
+
+            var bytes = line.Bytes.Span;
+            if (line.Ending == LineEnding.Lf)
+            {
+                outcome = Worst(outcome, SmtpDataOutcome.BareLineFeed);
+                continue;
+            }
+
+            if (bytes.Length == 1 && bytes[0] == (byte)'.')
+            {
+                return outcome;
+            }
+
+            if (outcome != SmtpDataOutcome.Complete)
+            {
+                continue; // Reading on to the end, keeping nothing.
+            }
+
+            if (bytes.Length > 0 && bytes[0] == (byte)'.')
+            {
+                bytes = bytes[1..];
+            }
+
+            size += bytes.Length + 2;
+            if (size > maxBytes)
+            {
+                outcome = SmtpDataOutcome.TooBig;
+                continue;
+            }
+
+            message.Write(bytes);
+            message.Write("\r\n"u8);
+        }
+    }
+
+    /// <summary>The first fault found is the one reported.</summary>
+    private static SmtpDataOutcome Worst(SmtpDataOutcome current, SmtpDataOutcome found) =>
+        current == SmtpDataOutcome.Complete ? found : current;
+}
