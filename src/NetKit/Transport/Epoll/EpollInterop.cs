@@ -48,6 +48,29 @@ internal static partial class EpollInterop
     [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
     public static unsafe partial nint Send(int fd, byte* buffer, nint length, int flags);
 
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    public static partial int Close(int fd);
+    /// <summary>recv, tried again when a signal interrupts it; -1 with errno on failure.</summary>
+    public static unsafe nint RecvRetrying(int fd, byte* buffer, nint length, int flags, out int errno)
+    {
+        nint n;
+        do
+        {
+            n = Recv(fd, buffer, length, flags);
+            errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+        }
+        while (n < 0 && errno == EINTR);
+        return n;
+    }
+
+    /// <summary>send, tried again when a signal interrupts it; -1 with errno on failure.</summary>
+    public static unsafe nint SendRetrying(int fd, byte* buffer, nint length, int flags, out int errno)
+    {
+        nint n;
+        do
+        {
+            n = Send(fd, buffer, length, flags);
+            errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+        }
+        while (n < 0 && errno == EINTR);
+        return n;
+    }
 }

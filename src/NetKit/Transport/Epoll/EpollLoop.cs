@@ -89,22 +89,11 @@ internal sealed class EpollLoop
             return;
         }
 
-        var added = false;
-        try
+        using var lease = new DescriptorLease(socket.Handle);
+        if (lease.IsHeld)
         {
-            socket.Handle.DangerousAddRef(ref added);
             var ev = default(EpollEvent);
             _ = EpollCtl(_epfd, EPOLL_CTL_DEL, socket.Fd, ref ev);
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-        finally
-        {
-            if (added)
-            {
-                socket.Handle.DangerousRelease();
-            }
         }
     }
 

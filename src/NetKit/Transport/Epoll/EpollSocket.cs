@@ -204,81 +204,48 @@ internal sealed class EpollSocket
     /// </summary>
     private unsafe int Attempt(Span<byte> buffer, out int errno)
     {
-        byte peek;
-        var added = false;
-        try
-        {
-            _handle.DangerousAddRef(ref added);
-            nint n;
-            fixed (byte* p = buffer)
-            {
-                do
-                {
-                    n = buffer.IsEmpty
-                        ? Recv(Fd, &peek, 1, MSG_DONTWAIT | MSG_PEEK)
-                        : Recv(Fd, p, buffer.Length, MSG_DONTWAIT);
-                    errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
-                }
-                while (n < 0 && errno == EINTR);
-            }
-
-            if (buffer.IsEmpty)
-            {
-                return n < 0 ? -1 : 0;
-            }
-
-            if (n > 0 && n < buffer.Length && _shortReadMeansEmpty && !_shortReadsUnreliable)
-            {
-                _readable = false;
-            }
-
-            return (int)n;
-        }
-        catch (ObjectDisposedException)
+        using var lease = new DescriptorLease(_handle);
+        if (!lease.IsHeld)
         {
             errno = EBADF;
             return -1;
         }
-        finally
+
+        byte peek;
+        nint n;
+        fixed (byte* p = buffer)
         {
-            if (added)
-            {
-                _handle.DangerousRelease();
-            }
+            n = buffer.IsEmpty
+                ? RecvRetrying(Fd, &peek, 1, MSG_DONTWAIT | MSG_PEEK, out errno)
+                : RecvRetrying(Fd, p, buffer.Length, MSG_DONTWAIT, out errno);
         }
+
+        if (buffer.IsEmpty)
+        {
+            return n < 0 ? -1 : 0;
+        }
+
+        if (n > 0 && n < buffer.Length && _shortReadMeansEmpty && !_shortReadsUnreliable)
+        {
+            _readable = false;
+        }
+
+        return (int)n;
     }
 
     /// <summary>Under the lock: one non-blocking send. -1 with errno on failure.</summary>
     private unsafe int TrySend(ReadOnlySpan<byte> data, out int errno)
     {
-        var added = false;
-        try
-        {
-            _handle.DangerousAddRef(ref added);
-            nint n;
-            fixed (byte* p = data)
-            {
-                do
-                {
-                    n = Send(Fd, p, data.Length, MSG_DONTWAIT | MSG_NOSIGNAL);
-                    errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
-                }
-                while (n < 0 && errno == EINTR);
-            }
-
-            return (int)n;
-        }
-        catch (ObjectDisposedException)
+        using var lease = new DescriptorLease(_handle);
+        if (!lease.IsHeld)
         {
             errno = EBADF;
             return -1;
         }
-        finally
+
+        fixed (byte* p = data)
         {
-            if (added)
-            {
-                _handle.DangerousRelease();
-            }
+            return (int)SendRetrying(Fd, p, data.Length, MSG_DONTWAIT | MSG_NOSIGNAL, out errno);
         }
     }
 
