@@ -92,11 +92,16 @@ internal static class Scram
         return attributes;
     }
 
-    /// <summary>Standard base64 of at least one byte; null otherwise.</summary>
+    /// <summary>Standard base64 of at least one byte, without the whitespace .NET would skip; null otherwise.</summary>
     public static byte[]? DecodeBase64(string text)
     {
+        if (text.Length == 0 || text.AsSpan().ContainsAny(" \t\r\n"))
+        {
+            return null;
+        }
+
         var buffer = new byte[text.Length * 3 / 4];
-        return text.Length > 0 && Convert.TryFromBase64String(text, buffer, out var written) && written > 0 ? buffer[..written] : null;
+        return Convert.TryFromBase64String(text, buffer, out var written) && written > 0 ? buffer[..written] : null;
     }
 
     /// <summary>ClientProof := ClientKey XOR HMAC(StoredKey, AuthMessage).</summary>

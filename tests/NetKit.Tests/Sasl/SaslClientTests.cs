@@ -100,6 +100,7 @@ public class SaslClientTests
     [InlineData("r=abc,s=c2FsdA==,i=4096")]                   // nonce not extended
     [InlineData("r=abcXYZ,s=not*base64,i=4096")]
     [InlineData("r=abcXYZ,s=,i=4096")]
+    [InlineData("r=abcXYZ,s=c2Fs dA==,i=4096")]
     [InlineData("r=abcXYZ,s=c2FsdA==,i=0")]
     [InlineData("r=abcXYZ,s=c2FsdA==,i=-1")]
     [InlineData("r=abcXYZ,s=c2FsdA==,i=99999999999")]
