@@ -1,0 +1,64 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NetKit.Transport;
+
+namespace NetKit.Pop3.Server;
+
+/// <summary>
+/// A POP3 server (RFC 1939 with RFC 2449 CAPA and response codes, RFC 2595 STLS,
+/// RFC 5034 AUTH): the protocol as a <see cref="ConnectionHandler"/> for
+/// <see cref="StreamServer"/>, over any <see cref="IPop3MaildropSource"/>.
+/// </summary>
+public sealed class Pop3Server
+{
+    /// <summary>110 + 1000, so that no root is needed (the convention of `netkit serve`).</summary>
+    public const int DefaultPort = 1110;
+
+    private static readonly byte[] Busy = "-ERR [SYS/TEMP] too busy; try again later\r\n"u8.ToArray();
+
+    public Pop3Server(IPop3MaildropSource maildrops, Pop3ServerOptions? options = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(maildrops);
+        Maildrops = maildrops;
+        Options = options ?? new Pop3ServerOptions();
+        Logger = logger ?? NullLogger.Instance;
+    }
+
+    public IPop3MaildropSource Maildrops { get; }
+
+    public Pop3ServerOptions Options { get; }
+
+    internal ILogger Logger { get; }
+
+    /// <summary>Serves one connection until the client quits, breaks a limit or leaves.</summary>
+    public async Task HandleAsync(NetConnection connection, CancellationToken stopping)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var session = new Pop3Session(this, connection, stopping);
+        await session.RunAsync();
+    }
+
+    /// <summary>Starts listening on <paramref name="bindTo"/> (port 0: a free port, see <see cref="StreamServer.LocalEndPoint"/>).</summary>
+    public StreamServer Listen(EndPoint bindTo, StreamServerOptions? transport = null, ILogger? logger = null)
+    {
+        var server = new StreamServer("pop3", bindTo, HandleAsync, WithRejection(transport ?? new StreamServerOptions()), logger ?? Logger);
+        server.Start();
+        return server;
+    }
+
+    /// <summary>The transport's options with POP3's words for a refused connection.</summary>
+    public static StreamServerOptions WithRejection(StreamServerOptions transport)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        return transport with { OnRejected = transport.OnRejected ?? RejectAsync };
+    }
+
+    /// <summary>Tells a connection refused by the transport's limits -ERR [SYS/TEMP].</summary>
+    public static async Task RejectAsync(NetConnection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        connection.Trace?.Sent("-ERR [SYS/TEMP] too busy; try again later");
+        await connection.SendAsync(Busy, cancellationToken);
+    }
+}
