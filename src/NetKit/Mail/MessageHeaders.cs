@@ -13,6 +13,7 @@ internal sealed record MessageHeaders(string From, string To, string Subject, Da
 
     public static MessageHeaders Parse(ReadOnlyMemory<byte> raw)
     {
+        MailCharsets.EnsureRegistered();
         MimeMessage message;
         try
         {
