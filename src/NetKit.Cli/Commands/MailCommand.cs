@@ -151,7 +151,7 @@ internal static class MailCommand
         text.Append("Subject: ").AppendLine(message.Subject ?? "");
         if (message.Headers.Contains(HeaderId.Date))
         {
-            text.Append("Date: ").AppendLine(message.Date.ToString("R", CultureInfo.InvariantCulture));
+            text.Append("Date: ").AppendLine(MimeKit.Utils.DateUtils.FormatDate(message.Date));
         }
 
         foreach (var attachment in message.Attachments.OfType<MimePart>())
