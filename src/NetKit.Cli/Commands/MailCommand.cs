@@ -139,7 +139,17 @@ internal static class MailCommand
     {
         MailCharsets.EnsureRegistered();
         using var stream = new MemoryStream(bytes, writable: false);
-        var message = MimeMessage.Load(stream);
+        MimeMessage message;
+        try
+        {
+            message = MimeMessage.Load(stream);
+        }
+        catch (FormatException)
+        {
+            // SMTP stores whatever DATA carried; what MimeKit cannot read is shown as text.
+            return System.Text.Encoding.UTF8.GetString(bytes);
+        }
+
         var text = new System.Text.StringBuilder();
         text.Append("From: ").AppendLine(message.From.ToString());
         text.Append("To: ").AppendLine(message.To.ToString());

@@ -46,24 +46,43 @@ internal sealed class MailWriter : IAsyncDisposable
     {
         var batch = new List<MailWriteRequest>();
         var reader = queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            while (batch.Count < options.MaxBatchSize && reader.TryRead(out var request))
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                if (request.CancellationToken.IsCancellationRequested)
+                while (batch.Count < options.MaxBatchSize && reader.TryRead(out var request))
                 {
-                    request.Cancel();
+                    if (request.CancellationToken.IsCancellationRequested)
+                    {
+                        request.Cancel();
+                    }
+                    else
+                    {
+                        batch.Add(request);
+                    }
                 }
-                else
+
+                if (batch.Count > 0)
                 {
-                    batch.Add(request);
+                    WriteBatch(batch);
+                    batch.Clear();
                 }
             }
-
-            if (batch.Count > 0)
+        }
+#pragma warning disable CA1031 // WriteBatch handles what it expects; should anything else escape, nobody may be left waiting.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            queue.Writer.TryComplete(ex);
+            var failure = new MailStoreException($"the mail store's writer stopped: {ex.Message}", ex);
+            foreach (var request in batch)
             {
-                WriteBatch(batch);
-                batch.Clear();
+                request.Fail(failure);
+            }
+
+            while (reader.TryRead(out var request))
+            {
+                request.Fail(failure);
             }
         }
     }

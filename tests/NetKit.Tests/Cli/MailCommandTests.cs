@@ -138,6 +138,19 @@ public sealed class MailCommandTests : IDisposable
         Assert.Contains("\nЗдравствуйте, это письмо в кодировке Windows-1251.\nВторая строка.\n", result.Stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("just text, no headers\r\n")]
+    public async Task MailShow_notAMimeMessage_showsWhatThereIs(string text)
+    {
+        var stored = Assert.Single(await DeliverAsync(System.Text.Encoding.ASCII.GetBytes(text), "bob"));
+
+        var result = await Netkit("mail", "show", stored.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("", result.Stderr);
+    }
+
     [Fact]
     public async Task MailShow_raw_writesTheExactStoredBytes()
     {

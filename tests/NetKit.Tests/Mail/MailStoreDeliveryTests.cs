@@ -51,6 +51,22 @@ public class MailStoreDeliveryTests
         Assert.Equal(raw.Length, Assert.Single(await temp.Store.ListMessagesAsync()).Size);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("\r\n")]
+    [InlineData("no headers, no line end")]
+    public async Task DeliverAsync_emptyOrHeaderlessMessage_storedByteExactWithEmptySummary(string text)
+    {
+        await using var temp = TempMailStore.Create();
+        var raw = System.Text.Encoding.ASCII.GetBytes(text);
+
+        var stored = Assert.Single(await temp.Store.DeliverAsync(TempMailStore.Delivery(raw, "bob")));
+
+        Assert.Equal(raw, await temp.Store.ReadMessageAsync(stored.Id));
+        var summary = await temp.Store.FindMessageAsync(stored.Id);
+        Assert.Equal(("", "", (long)raw.Length), (summary?.Subject, summary?.From, summary?.Size));
+    }
+
     [Fact]
     public async Task DeliverAsync_sliceOfLargerBuffer_storesOnlyTheSlice()
     {
