@@ -9,7 +9,7 @@ namespace NetKit.Mail;
 /// one writer that commits them in groups (<see cref="MailWriter"/>); reads use their own
 /// connections and run beside it.
 /// </summary>
-public sealed partial class MailStore : IAsyncDisposable
+public sealed partial class MailStore : IAsyncDisposable, ISaslCredentialStore
 {
     private readonly MailWriter writer;
     private readonly string readConnectionString;
@@ -55,10 +55,15 @@ public sealed partial class MailStore : IAsyncDisposable
             MailSchema.Ensure(connection, path);
             return new MailStore(path, new MailWriter(connection, options), read);
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception ex)
         {
             connection?.Dispose();
-            throw new MailStoreException($"cannot open the mail store {path}: {ex.Message}", ex);
+            if (ex is SqliteException or IOException or UnauthorizedAccessException)
+            {
+                throw new MailStoreException($"cannot open the mail store {path}: {ex.Message}", ex);
+            }
+
+            throw;
         }
     }
 
