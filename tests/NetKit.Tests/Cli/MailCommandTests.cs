@@ -50,6 +50,21 @@ public sealed class MailCommandTests : IDisposable
         Assert.Equal(["bob"], (await Netkit("users", "list")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')[0]));
     }
 
+    [Fact]
+    public async Task UsersAdd_whileAServerHoldsTheStoreOpen_bothSeeTheChange()
+    {
+        await using var store = MailStore.Open(data);
+        await store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("before"), "bob"));
+
+        var added = await Netkit("users", "add", "bob", "--password", "pw");
+        await store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("after"), "bob"));
+        var list = await Netkit("mail", "list", "--json");
+
+        Assert.True(added.ExitCode == 0, added.ToString());
+        Assert.NotNull(await store.VerifyPasswordAsync("bob", "pw"));
+        Assert.Equal(["before", "after"], JsonNode.Parse(list.Stdout)!.AsArray().Select(m => (string?)m!["subject"]));
+    }
+
     [Theory]
     [InlineData("users", "--help")]
     [InlineData("users", "add", "--help")]

@@ -82,6 +82,23 @@ public class MailStoreWriterTests
     }
 
     [Fact]
+    public async Task ListMessagesAsync_whileWriterHoldsItsTransaction_readsTheLastCommittedState()
+    {
+        using var writer = new BlockedWriter();
+        await using var temp = TempMailStore.Create(new MailStoreOptions { BeforeCommit = writer.BeforeCommit });
+        var first = temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("uncommitted"), "bob"));
+        await writer.Entered.Task;
+
+        // Reads have connections of their own: they neither wait for the writer nor see what it has not committed.
+        Assert.Empty(await temp.Store.ListMessagesAsync());
+        Assert.Null(await temp.Store.FindUserAsync("bob"));
+        writer.Release();
+
+        await first;
+        Assert.Single(await temp.Store.ListMessagesAsync());
+    }
+
+    [Fact]
     public async Task DeliverAsync_cancelledWhileQueued_cancelledAndNotStored()
     {
         using var writer = new BlockedWriter();
