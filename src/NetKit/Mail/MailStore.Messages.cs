@@ -126,6 +126,22 @@ public sealed partial class MailStore
             ct).ConfigureAwait(false);
     }
 
+    /// <summary>The messages of one mailbox of an account, by UID (what IMAP SELECT and POP3 show).</summary>
+    public async Task<IReadOnlyList<MessageSummary>> ListMessagesAsync(string account, string mailbox, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        var normalized = MailUserNames.NormalizeAccount(account);
+        return await QueryAsync(
+            SummaryColumns + " WHERE b.account = $account AND b.name = $name ORDER BY e.uid;",
+            p =>
+            {
+                p.AddWithValue("$account", normalized);
+                p.AddWithValue("$name", mailbox);
+            },
+            ReadSummary,
+            ct).ConfigureAwait(false);
+    }
+
     public async Task<MessageSummary?> FindMessageAsync(long id, CancellationToken ct = default)
     {
         var found = await QueryAsync(SummaryColumns + " WHERE e.id = $id;", p => p.AddWithValue("$id", id), ReadSummary, ct).ConfigureAwait(false);
@@ -146,20 +162,30 @@ public sealed partial class MailStore
     /// <summary>A mailbox's UIDVALIDITY, UIDNEXT and message count, or null when it does not exist yet.</summary>
     public async Task<MailboxInfo?> GetMailboxAsync(string account, string mailbox = Inbox, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        var found = await QueryMailboxesAsync(account, " AND b.name = $name", p => p.AddWithValue("$name", mailbox), ct).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <summary>The mailboxes of an account, by name (none until its first message).</summary>
+    public async Task<IReadOnlyList<MailboxInfo>> ListMailboxesAsync(string account, CancellationToken ct = default) =>
+        await QueryMailboxesAsync(account, " ORDER BY b.name", _ => { }, ct).ConfigureAwait(false);
+
+    private Task<List<MailboxInfo>> QueryMailboxesAsync(string account, string rest, Action<SqliteParameterCollection> bind, CancellationToken ct)
+    {
         var normalized = MailUserNames.NormalizeAccount(account);
-        var found = await QueryAsync(
+        return QueryAsync(
             """
             SELECT b.id, b.account, b.name, b.uidvalidity, b.uidnext, (SELECT count(*) FROM entries e WHERE e.mailbox_id = b.id)
-            FROM mailboxes b WHERE b.account = $account AND b.name = $name;
-            """,
+            FROM mailboxes b WHERE b.account = $account
+            """ + rest + ";",
             p =>
             {
                 p.AddWithValue("$account", normalized);
-                p.AddWithValue("$name", mailbox);
+                bind(p);
             },
             row => new MailboxInfo(row.GetInt64(0), row.GetString(1), row.GetString(2), row.GetInt64(3), row.GetInt64(4), row.GetInt32(5)),
-            ct).ConfigureAwait(false);
-        return found.Count == 0 ? null : found[0];
+            ct);
     }
 
     /// <summary>

@@ -103,6 +103,21 @@ public class MailStoreUidTests
     }
 
     [Fact]
+    public async Task ListMailboxesAsync_afterDeliveries_theAccountsInboxOnly()
+    {
+        await using var temp = TempMailStore.Create();
+        Assert.Empty(await temp.Store.ListMailboxesAsync("bob"));
+        await temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("one"), "bob", "carol"));
+        await temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("two"), "bob"));
+
+        var inbox = Assert.Single(await temp.Store.ListMailboxesAsync("Bob"));
+
+        Assert.Equal(("bob", "INBOX", 2), (inbox.Account, inbox.Name, inbox.MessageCount));
+        Assert.Equal(["one", "two"], (await temp.Store.ListMessagesAsync("bob", MailStore.Inbox)).Select(m => m.Subject));
+        Assert.Empty(await temp.Store.ListMessagesAsync("bob", "Sent"));
+    }
+
+    [Fact]
     public async Task SetFlagsAsync_flags_persistAcrossReopen()
     {
         await using var temp = TempMailStore.Create();
