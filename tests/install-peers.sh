@@ -10,6 +10,8 @@ declare -A peers=(
   [nc]=netcat-openbsd
   [socat]=socat
   [ss]=iproute2
+  [curl]=curl
+  [fetchmail]=fetchmail
 )
 
 missing=()
@@ -17,6 +19,8 @@ for command in "${!peers[@]}"; do
   command -v "$command" >/dev/null 2>&1 || missing+=("${peers[$command]}")
 done
 [ -e /etc/services ] || missing+=(netbase)
+# Dovecot lives in /usr/sbin, which a user's PATH may lack.
+[ -x /usr/sbin/dovecot ] || command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-pop3d)
 # The tests use OpenBSD netcat's -N (close the socket at the end of input).
 if command -v nc >/dev/null 2>&1 && ! nc -h 2>&1 | grep -q OpenBSD; then
   missing+=(netcat-openbsd)
