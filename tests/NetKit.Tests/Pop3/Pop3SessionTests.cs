@@ -306,6 +306,43 @@ public class Pop3SessionTests
     }
 
     [Fact]
+    public async Task PassNotRightAfterUser_isRefused()
+    {
+        await using var server = Pop3TestServer.Start();
+        using var client = await RawLineClient.ConnectAsync(server.Port);
+        await client.ReadLineAsync();
+        Assert.StartsWith("+OK", await client.CommandAsync("USER alice"));
+        Assert.StartsWith("+OK", await client.CommandAsync("CAPA"));
+        await client.ReadBodyAsync();
+        Assert.Equal("-ERR PASS must follow USER", await client.CommandAsync("PASS secret"));
+    }
+
+    [Fact]
+    public async Task ServerTrace_hidesPasswordsAndSaslResponses()
+    {
+        var trace = new StringWriter();
+        await using var server = Pop3TestServer.Start(trace: new NetKit.Transport.WireTrace(trace, NetKit.Transport.TraceRole.Server));
+        using (var client = await Pop3Wire.LoggedInAsync(server))
+        {
+            await client.CommandAsync("QUIT");
+        }
+
+        using (var client = await RawLineClient.ConnectAsync(server.Port))
+        {
+            await client.ReadLineAsync();
+            Assert.Equal("+ ", await client.CommandAsync("AUTH PLAIN"));
+            Assert.StartsWith("+OK", await client.CommandAsync(Convert.ToBase64String("\0alice\0secret"u8.ToArray())));
+            await client.CommandAsync("QUIT");
+        }
+
+        var text = trace.ToString();
+        Assert.Contains("C: PASS ********", text);
+        Assert.Contains("C: USER alice", text);
+        Assert.DoesNotContain("secret", text);
+        Assert.DoesNotContain(Convert.ToBase64String("\0alice\0secret"u8.ToArray()), text);
+    }
+
+    [Fact]
     public async Task AuthWithoutArguments_listsMechanisms()
     {
         await using var server = Pop3TestServer.Start();

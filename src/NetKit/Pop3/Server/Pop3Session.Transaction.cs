@@ -27,7 +27,7 @@ internal sealed partial class Pop3Session
         State = Pop3SessionState.Transaction;
         Pop3ServerLog.LoggedIn(_server.Logger, _connection.Remote, userName, maildrop.Messages.Count);
         var (count, size) = Totals();
-        _output.Response(Pop3Response.Ok(string.Create(CultureInfo.InvariantCulture, $"{userName}'s maildrop has {count} messages ({size} octets)")));
+        _output.Response(Ok($"{userName}'s maildrop has {count} messages ({size} octets)"));
         return true;
     }
 
@@ -44,96 +44,99 @@ internal sealed partial class Pop3Session
     {
         var messages = _maildrop!.Messages;
         var args = command.Arguments;
-        switch (command.Verb)
+        var keyword = command.Keyword.ToUpperInvariant();
+        var (least, most, usage) = command.Verb switch
         {
-            case Pop3Verb.Stat when args.Count == 0:
-                var (count, size) = Totals();
-                _output.Response(Pop3Response.Ok(string.Create(CultureInfo.InvariantCulture, $"{count} {size}")));
-                return;
-            case Pop3Verb.List when args.Count == 0:
-                var (all, octets) = Totals();
-                _output.Response(Pop3Response.Ok(string.Create(CultureInfo.InvariantCulture, $"{all} messages ({octets} octets)")));
-                _output.Lines(Live().Select(i => string.Create(CultureInfo.InvariantCulture, $"{i + 1} {messages[i].Size}")));
-                return;
-            case Pop3Verb.List when args.Count == 1 && Message(args[0]) is int index:
-                _output.Response(Pop3Response.Ok(string.Create(CultureInfo.InvariantCulture, $"{index + 1} {messages[index].Size}")));
-                return;
-            case Pop3Verb.Uidl when args.Count == 0:
-                _output.Response(Pop3Response.Ok("unique-id listing follows"));
-                _output.Lines(Live().Select(i => string.Create(CultureInfo.InvariantCulture, $"{i + 1} {messages[i].UniqueId}")));
-                return;
-            case Pop3Verb.Uidl when args.Count == 1 && Message(args[0]) is int index:
-                _output.Response(Pop3Response.Ok(string.Create(CultureInfo.InvariantCulture, $"{index + 1} {messages[index].UniqueId}")));
-                return;
-            case Pop3Verb.Retr when args.Count == 1 && Message(args[0]) is int index:
-                await SendMessageAsync(index, bodyLines: null);
-                return;
-            case Pop3Verb.Top when args.Count == 2 && Message(args[0]) is int index:
-                if (!long.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out var lines))
-                {
-                    Error("syntax: TOP msg n, with n a number of lines");
-                    return;
-                }
-
-                await SendMessageAsync(index, lines);
-                return;
-            case Pop3Verb.Dele when args.Count == 1 && Message(args[0]) is int index:
-                _deleted[index] = true;
-                _output.Response(Pop3Response.Ok(string.Create(CultureInfo.InvariantCulture, $"message {index + 1} deleted")));
-                return;
-            case Pop3Verb.Noop when args.Count == 0:
-                _output.Response(Pop3Response.Ok());
-                return;
-            case Pop3Verb.Rset when args.Count == 0:
-                Array.Clear(_deleted);
-                var (kept, keptSize) = Totals();
-                _output.Response(Pop3Response.Ok(string.Create(CultureInfo.InvariantCulture, $"maildrop has {kept} messages ({keptSize} octets)")));
-                return;
-        }
-
-        if (_messageError is { } error)
+            Pop3Verb.List or Pop3Verb.Uidl => (0, 1, $"syntax: {keyword} [msg]"),
+            Pop3Verb.Retr or Pop3Verb.Dele => (1, 1, $"syntax: {keyword} msg"),
+            Pop3Verb.Top => (2, 2, "syntax: TOP msg n"),
+            _ => (0, 0, $"{keyword} takes no argument"),
+        };
+        if (args.Count < least || args.Count > most)
         {
-            _messageError = null;
-            Error(error);
+            Error(usage);
             return;
         }
 
-        Error(command.Verb switch
+        var index = -1;
+        if (args.Count > 0 && !TryMessage(args[0], out index, out var why))
         {
-            Pop3Verb.List or Pop3Verb.Uidl => $"syntax: {command.Keyword.ToUpperInvariant()} [msg]",
-            Pop3Verb.Retr or Pop3Verb.Dele => $"syntax: {command.Keyword.ToUpperInvariant()} msg",
-            Pop3Verb.Top => "syntax: TOP msg n",
-            _ => $"{command.Keyword.ToUpperInvariant()} takes no argument",
-        });
+            Error(why);
+            return;
+        }
+
+        switch (command.Verb)
+        {
+            case Pop3Verb.Stat:
+                var (count, size) = Totals();
+                _output.Response(Ok($"{count} {size}"));
+                return;
+            case Pop3Verb.List when index < 0:
+                var (all, octets) = Totals();
+                _output.Response(Ok($"{all} messages ({octets} octets)"));
+                _output.Lines(Live().Select(i => Invariant($"{i + 1} {messages[i].Size}")));
+                return;
+            case Pop3Verb.List:
+                _output.Response(Ok($"{index + 1} {messages[index].Size}"));
+                return;
+            case Pop3Verb.Uidl when index < 0:
+                _output.Response(Pop3Response.Ok("unique-id listing follows"));
+                _output.Lines(Live().Select(i => Invariant($"{i + 1} {messages[i].UniqueId}")));
+                return;
+            case Pop3Verb.Uidl:
+                _output.Response(Ok($"{index + 1} {messages[index].UniqueId}"));
+                return;
+            case Pop3Verb.Retr:
+                await SendMessageAsync(index, bodyLines: null);
+                return;
+            case Pop3Verb.Top when long.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out var lines):
+                await SendMessageAsync(index, lines);
+                return;
+            case Pop3Verb.Top:
+                Error("syntax: TOP msg n, with n a number of lines");
+                return;
+            case Pop3Verb.Dele:
+                _deleted[index] = true;
+                _output.Response(Ok($"message {index + 1} deleted"));
+                return;
+            case Pop3Verb.Noop:
+                _output.Response(Pop3Response.Ok());
+                return;
+            case Pop3Verb.Rset:
+                Array.Clear(_deleted);
+                var (kept, keptSize) = Totals();
+                _output.Response(Ok($"maildrop has {kept} messages ({keptSize} octets)"));
+                return;
+        }
     }
 
-    private string? _messageError;
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>
-    /// The index of message number <paramref name="argument"/> when it exists and is not
-    /// deleted; otherwise null, with the reason kept for the -ERR.
-    /// </summary>
-    private int? Message(string argument)
+    private static Pop3Response Ok(FormattableString text) => Pop3Response.Ok(Invariant(text));
+
+    /// <summary>The index of message number <paramref name="argument"/> when it exists and is not deleted; otherwise why not.</summary>
+    private bool TryMessage(string argument, out int index, out string why)
     {
+        index = -1;
+        why = string.Empty;
         if (!int.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
         {
-            _messageError = $"\"{Shorten(argument)}\" is not a message number";
-            return null;
+            why = $"\"{Shorten(argument)}\" is not a message number";
         }
-
-        if (number < 1 || number > _deleted.Length)
+        else if (number < 1 || number > _deleted.Length)
         {
-            _messageError = string.Create(CultureInfo.InvariantCulture, $"no such message; the maildrop has {_deleted.Length}");
-            return null;
+            why = Invariant($"no such message; the maildrop has {_deleted.Length}");
         }
-
-        if (_deleted[number - 1])
+        else if (_deleted[number - 1])
         {
-            _messageError = string.Create(CultureInfo.InvariantCulture, $"message {number} is deleted");
-            return null;
+            why = Invariant($"message {number} is deleted");
+        }
+        else
+        {
+            index = number - 1;
         }
 
-        return number - 1;
+        return index >= 0;
     }
 
     private static string Shorten(string text) => text.Length <= Pop3CommandLine.MaxArgumentLength ? text : text[..Pop3CommandLine.MaxArgumentLength] + "...";
@@ -160,7 +163,7 @@ internal sealed partial class Pop3Session
         }
         else
         {
-            _output.Response(Pop3Response.Ok(string.Create(CultureInfo.InvariantCulture, $"{size} octets")));
+            _output.Response(Ok($"{size} octets"));
             _output.Body(content.Span);
         }
 
@@ -193,7 +196,7 @@ internal sealed partial class Pop3Session
 
         Pop3ServerLog.Updated(_server.Logger, _connection.Remote, _user, doomed.Length);
         var left = _deleted.Length - doomed.Length;
-        return Pop3Response.Ok(string.Create(CultureInfo.InvariantCulture, $"bye ({doomed.Length} deleted, {left} left)"));
+        return Ok($"bye ({doomed.Length} deleted, {left} left)");
     }
 
     private IEnumerable<int> Live() => Enumerable.Range(0, _deleted.Length).Where(i => !_deleted[i]);

@@ -108,6 +108,11 @@ internal sealed partial class Pop3Session : IAsyncDisposable
             return true;
         }
 
+        if (command.Verb != Pop3Verb.Pass)
+        {
+            _userName = null; // RFC 1939: PASS only right after USER.
+        }
+
         switch (command.Verb)
         {
             case Pop3Verb.Capa:
