@@ -117,6 +117,18 @@ public class Pop3MailStoreTests
     }
 
     [Fact]
+    public async Task TwoSourcesOverOneStore_shareTheirLocks()
+    {
+        await using var temp = TempMailStore.Create();
+        await temp.Store.AddUserAsync("bob", "pw");
+        var one = new MailStoreMaildrops(temp.Store);
+        var two = new MailStoreMaildrops(temp.Store);
+        await using var held = await one.TryOpenAsync("bob", CancellationToken.None);
+        Assert.NotNull(held);
+        Assert.Null(await two.TryOpenAsync("BOB", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task SecondSession_isInUse_scramLoginWorks()
     {
         await using var temp = TempMailStore.Create();

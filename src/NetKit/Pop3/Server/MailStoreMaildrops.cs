@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using NetKit.Mail;
 using NetKit.Sasl;
 
@@ -9,15 +10,18 @@ namespace NetKit.Pop3.Server;
 /// The mail store as POP3 maildrops: a user's maildrop is the INBOX of their account.
 /// UIDL is "UIDVALIDITY.UID", the same in every session and after restarts (the store
 /// never gives a UID twice). Deletions at QUIT go to the store in one transaction.
-/// The store keeps only SCRAM credentials, so there is no APOP.
+/// The store keeps only SCRAM credentials, so there is no APOP. Every instance over
+/// one <see cref="MailStore"/> shares its locks, so two listeners (plain and TLS, or
+/// IPv4 and IPv6) never open one maildrop twice.
 /// </summary>
 public sealed class MailStoreMaildrops(MailStore store) : IPop3MaildropSource
 {
-    private readonly Pop3MaildropLocks _locks = new();
+    private static readonly ConditionalWeakTable<MailStore, Shared> PerStore = [];
+    private readonly Pop3MaildropLocks _locks = PerStore.GetValue(store, _ => new Shared()).Locks;
 
     // A stored content never changes and its id is never reused, so its size on the
     // wire (CRLF line endings throughout) is worked out once per process.
-    private readonly ConcurrentDictionary<long, long> _wireSizes = new();
+    private readonly ConcurrentDictionary<long, long> _wireSizes = PerStore.GetValue(store, _ => new Shared()).WireSizes;
 
     public bool SupportsApop => false;
 
@@ -71,6 +75,13 @@ public sealed class MailStoreMaildrops(MailStore store) : IPop3MaildropSource
         size = Pop3MessageText.WireSize(bytes);
         _wireSizes[summary.ContentId] = size;
         return size;
+    }
+
+    private sealed class Shared
+    {
+        public Pop3MaildropLocks Locks { get; } = new();
+
+        public ConcurrentDictionary<long, long> WireSizes { get; } = new();
     }
 
     private sealed class Maildrop(MailStore store, long[] ids, IReadOnlyList<Pop3MessageInfo> messages, IDisposable held) : IPop3Maildrop
