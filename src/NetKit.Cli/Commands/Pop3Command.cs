@@ -28,27 +28,23 @@ internal static class Pop3Command
         return command;
     }
 
-    private static Command CreateList()
-    {
-        var (command, connection) = New("list", "Print each message's number and size in octets.");
-        CliAction.Set(command, (parse, ct) => WithClientAsync(parse, connection, async (client, output) =>
-        {
-            foreach (var entry in await client.ListAsync(ct))
-            {
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{entry.Number}\t{entry.Size}").AsMemory(), ct);
-            }
-        }, ct));
-        return command;
-    }
+    private static Command CreateList() =>
+        CreateListing("list", "Print each message's number and size in octets.", async (client, ct) =>
+            (await client.ListAsync(ct)).Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Number}\t{e.Size}")));
 
-    private static Command CreateUidl()
+    private static Command CreateUidl() =>
+        CreateListing("uidl", "Print each message's number and unique id.", async (client, ct) =>
+            (await client.UidlAsync(ct)).Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Number}\t{e.UniqueId}")));
+
+    /// <summary>A command that prints one line per message.</summary>
+    private static Command CreateListing(string name, string description, Func<Pop3Client, CancellationToken, Task<IEnumerable<string>>> lines)
     {
-        var (command, connection) = New("uidl", "Print each message's number and unique id.");
+        var (command, connection) = New(name, description);
         CliAction.Set(command, (parse, ct) => WithClientAsync(parse, connection, async (client, output) =>
         {
-            foreach (var entry in await client.UidlAsync(ct))
+            foreach (var line in await lines(client, ct))
             {
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{entry.Number}\t{entry.UniqueId}").AsMemory(), ct);
+                await output.WriteLineAsync(line.AsMemory(), ct);
             }
         }, ct));
         return command;
