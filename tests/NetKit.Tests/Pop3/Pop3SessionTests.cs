@@ -208,6 +208,24 @@ public class Pop3SessionTests
     }
 
     [Fact]
+    public async Task LoginDelay_isAdvertised_andASecondLoginTooSoonIsRefused()
+    {
+        await using var server = Pop3TestServer.Start(o => o with { LoginDelay = TimeSpan.FromHours(1) });
+        using (var first = await Pop3Wire.LoggedInAsync(server))
+        {
+            Assert.StartsWith("+OK", await first.CommandAsync("CAPA"));
+            Assert.Contains("LOGIN-DELAY 3600", await first.ReadBodyAsync());
+            Assert.StartsWith("+OK", await first.CommandAsync("QUIT"));
+        }
+
+        using var second = await RawLineClient.ConnectAsync(server.Port);
+        await second.ReadLineAsync();
+        await second.CommandAsync("USER ALICE");
+        Assert.StartsWith("-ERR [LOGIN-DELAY]", await second.CommandAsync("PASS secret"));
+        Assert.False(server.Maildrops.IsLocked(Pop3TestServer.User));
+    }
+
+    [Fact]
     public async Task WrongPassword_isAnsweredOnlyAfterTheDelay()
     {
         await using var server = Pop3TestServer.Start(o => o with { LoginFailureDelay = TimeSpan.FromHours(1) });

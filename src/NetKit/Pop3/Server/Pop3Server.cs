@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,6 +31,44 @@ public sealed class Pop3Server
     public Pop3ServerOptions Options { get; }
 
     internal ILogger Logger { get; }
+
+    /// <summary>When each maildrop was last logged in to (for <see cref="Pop3ServerOptions.LoginDelay"/>).</summary>
+    private readonly ConcurrentDictionary<string, long> _lastLogin = new(StringComparer.Ordinal);
+
+    /// <summary>True, and the time noted, when <paramref name="maildrop"/> may be logged in to now.</summary>
+    internal bool TryNoteLogin(string maildrop)
+    {
+        var now = Environment.TickCount64;
+        if (Options.LoginDelay is not { } delay)
+        {
+            return true;
+        }
+
+        maildrop = maildrop.ToUpperInvariant(); // user names are case-insensitive
+
+        while (true)
+        {
+            if (!_lastLogin.TryGetValue(maildrop, out var last))
+            {
+                if (_lastLogin.TryAdd(maildrop, now))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (now - last < (long)delay.TotalMilliseconds)
+            {
+                return false;
+            }
+
+            if (_lastLogin.TryUpdate(maildrop, now, last))
+            {
+                return true;
+            }
+        }
+    }
 
     /// <summary>Serves one connection until the client quits, breaks a limit or leaves.</summary>
     public async Task HandleAsync(NetConnection connection, CancellationToken stopping)

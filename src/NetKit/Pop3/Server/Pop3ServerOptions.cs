@@ -48,6 +48,12 @@ public sealed record Pop3ServerOptions
     /// </summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The least time between two logins to one maildrop (RFC 2449 section 6.5, LOGIN-DELAY):
+    /// advertised in CAPA, and a login sooner gets -ERR [LOGIN-DELAY]. None by default.
+    /// </summary>
+    public TimeSpan? LoginDelay { get; init; }
+
     /// <summary>Output is sent when this much is waiting, even in the middle of a pipelined batch.</summary>
     public int OutputFlushThreshold { get; init; } = 64 * 1024;
 }

@@ -21,6 +21,13 @@ internal sealed partial class Pop3Session
             return true;
         }
 
+        if (!_server.TryNoteLogin(userName))
+        {
+            await maildrop.DisposeAsync();
+            Error("logged in too recently; try again later", Pop3ResponseCodes.LoginDelay);
+            return true;
+        }
+
         _maildrop = maildrop;
         _user = userName;
         _deleted = new bool[maildrop.Messages.Count];

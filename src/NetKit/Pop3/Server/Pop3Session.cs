@@ -159,6 +159,11 @@ internal sealed partial class Pop3Session : IAsyncDisposable
         }
 
         List<string> lines = ["TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "EXPIRE NEVER", $"IMPLEMENTATION {_options.Implementation}"];
+        if (_options.LoginDelay is { } delay)
+        {
+            lines.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"LOGIN-DELAY {(long)Math.Ceiling(delay.TotalSeconds)}"));
+        }
+
         if (State == Pop3SessionState.Authorization)
         {
             if (PlaintextLoginAllowed)
