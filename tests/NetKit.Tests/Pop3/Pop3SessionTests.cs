@@ -298,6 +298,22 @@ public class Pop3SessionTests
     }
 
     [Fact]
+    public async Task Stls_thenGarbageInsteadOfTls_closesThatSessionOnly()
+    {
+        await using var server = Pop3TestServer.Start();
+        using (var client = await RawLineClient.ConnectAsync(server.Port))
+        {
+            await client.ReadLineAsync();
+            Assert.StartsWith("+OK", await client.CommandAsync("STLS"));
+            await client.SendAsync("USER alice\r\nPASS secret\r\n");
+            Assert.Equal("", await client.ReadToEndAsync()); // the handshake failed; the server hung up
+        }
+
+        using var next = await Pop3Wire.LoggedInAsync(server); // and it still serves
+        Assert.StartsWith("+OK", await next.CommandAsync("NOOP"));
+    }
+
+    [Fact]
     public async Task Apop_withRightDigest_logsIn()
     {
         await using var server = Pop3TestServer.Start();

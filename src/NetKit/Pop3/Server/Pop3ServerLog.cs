@@ -29,6 +29,6 @@ internal static partial class Pop3ServerLog
     [LoggerMessage(EventId = 4008, Level = LogLevel.Information, Message = "pop3 {Remote}: autologout while waiting for {WaitingFor}")]
     public static partial void TimedOut(ILogger logger, string remote, string waitingFor);
 
-    [LoggerMessage(EventId = 4009, Level = LogLevel.Error, Message = "pop3 {Remote}: reading a message of {User} failed")]
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Error, Message = "pop3 {Remote}: reading the maildrop of {User} failed")]
     public static partial void ReadFailed(ILogger logger, Exception exception, string remote, string user);
 }

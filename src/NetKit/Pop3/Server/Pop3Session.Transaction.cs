@@ -12,7 +12,18 @@ internal sealed partial class Pop3Session
     /// <summary>Locks and opens the maildrop of a user who has just proved who they are.</summary>
     private async ValueTask<bool> OpenMaildropAsync(string userName)
     {
-        var maildrop = await _server.Maildrops.TryOpenAsync(userName, _stopping);
+        IPop3Maildrop? maildrop;
+        try
+        {
+            maildrop = await _server.Maildrops.TryOpenAsync(userName, _stopping);
+        }
+        catch (Exception ex) when (ex is NetKitException or IOException)
+        {
+            Pop3ServerLog.ReadFailed(_server.Logger, ex, _connection.Remote, userName);
+            Error("cannot open the maildrop now; try again later", Pop3ResponseCodes.SysTemp);
+            return true;
+        }
+
         if (maildrop is null)
         {
             // RFC 2449 8.1.1: the credentials were right; the maildrop is busy. Still AUTHORIZATION.
