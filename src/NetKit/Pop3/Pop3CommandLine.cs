@@ -12,11 +12,14 @@ public readonly record struct Pop3CommandLine(Pop3Verb Verb, string Keyword, IRe
     /// <summary>RFC 2449 section 4: 40 octets is the most an argument may have.</summary>
     public const int MaxArgumentLength = 40;
 
-    /// <summary>Parses a line (without its CRLF). The keyword is whatever comes before the first space.</summary>
+    /// <summary>
+    /// Parses a line (without its CRLF). The keyword is whatever comes before the first space;
+    /// trailing spaces are forgiven (some clients send "STAT "), doubled ones are not.
+    /// </summary>
     public static Pop3CommandLine Parse(string line)
     {
         ArgumentNullException.ThrowIfNull(line);
-        var parts = line.Split(' ');
+        var parts = line.TrimEnd(' ').Split(' ');
         var keyword = parts[0];
         var verb = keyword.ToUpperInvariant() switch
         {

@@ -47,6 +47,8 @@ public class Pop3CodecTests
         Assert.Equal(Pop3Verb.Top, command.Verb);
         Assert.Equal(["1", "10"], command.Arguments);
         Assert.Equal(Pop3Verb.Unknown, Pop3CommandLine.Parse("XTND XMIT").Verb);
+        Assert.Empty(Pop3CommandLine.Parse("STAT ").Arguments);
+        Assert.Equal(["", "1"], Pop3CommandLine.Parse("LIST  1").Arguments);
         Assert.Equal("pass word with spaces", Pop3CommandLine.RestOfLine("PASS pass word with spaces"));
     }
 
