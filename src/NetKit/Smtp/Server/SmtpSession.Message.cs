@@ -23,12 +23,9 @@ internal sealed partial class SmtpSession
 
         var refusal = _state switch
         {
-            SmtpSessionState.Connected => SmtpReplies.HelloFirst,
-            SmtpSessionState.Greeted => SmtpReplies.NeedMail,
-            SmtpSessionState.InTransaction => SmtpReplies.NoValidRecipients,
             SmtpSessionState.ReceivingBdat => SmtpReplies.NotDuringBdat,
-            _ when _mail!.Body == SmtpBodyType.BinaryMime => SmtpReplies.BinaryNeedsBdat,
-            _ => null,
+            SmtpSessionState.HaveRecipients when _mail!.Body == SmtpBodyType.BinaryMime => SmtpReplies.BinaryNeedsBdat,
+            _ => NoMessageYet(),
         };
         if (refusal is not null)
         {
@@ -86,14 +83,7 @@ internal sealed partial class SmtpSession
             return true;
         }
 
-        var refusal = _state switch
-        {
-            SmtpSessionState.Connected => SmtpReplies.HelloFirst,
-            SmtpSessionState.Greeted => SmtpReplies.NeedMail,
-            SmtpSessionState.InTransaction => SmtpReplies.NoValidRecipients,
-            _ => null,
-        };
-        if (refusal is not null)
+        if (NoMessageYet() is { } refusal)
         {
             // RFC 3030 2: the chunk's bytes follow regardless; read past them to stay in step.
             if (!await ReadChunkAsync(size, keep: false))
@@ -138,6 +128,15 @@ internal sealed partial class SmtpSession
         ResetTransaction();
         return true;
     }
+
+    /// <summary>Why DATA or BDAT cannot start a message now (no greeting, no MAIL, no recipient), or null.</summary>
+    private SmtpWireReply? NoMessageYet() => _state switch
+    {
+        SmtpSessionState.Connected => SmtpReplies.HelloFirst,
+        SmtpSessionState.Greeted => SmtpReplies.NeedMail,
+        SmtpSessionState.InTransaction => SmtpReplies.NoValidRecipients,
+        _ => null,
+    };
 
     /// <summary><c>n</c> or <c>n LAST</c>.</summary>
     private static bool TryParseBdat(string argument, out long size, out bool last)
