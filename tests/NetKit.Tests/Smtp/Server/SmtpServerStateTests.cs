@@ -168,6 +168,17 @@ public class SmtpServerStateTests
     }
 
     [Fact]
+    public async Task Session_serverStopping_tellsAWaitingClient421()
+    {
+        var server = SmtpServerHarness.Start();
+        using var client = await server.ConnectEhloAsync();
+        var stopping = server.DisposeAsync();
+        Assert.StartsWith("421 4.3.2", await client.ReadReplyAsync(), StringComparison.Ordinal);
+        Assert.True(await client.IsClosedAsync());
+        await stopping;
+    }
+
+    [Fact]
     public async Task Session_httpRequest_endsTheConnectionAtOnce()
     {
         await using var server = SmtpServerHarness.Start();
