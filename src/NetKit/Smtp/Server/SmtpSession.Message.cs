@@ -212,6 +212,14 @@ internal sealed partial class SmtpSession
                 return;
             }
 
+            if (verdict is { IsIntermediate: true })
+            {
+                // 3xx would make the client send more; the hook cannot mean that.
+                SmtpServerLog.HookFailed(_server.Logger, new InvalidOperationException($"the hook answered {verdict.Code}; only 2xx, 4xx or 5xx end a message"), _connection.Remote);
+                Refuse(SmtpReplies.LocalError, "hook");
+                return;
+            }
+
             if (verdict is not null)
             {
                 if (verdict.IsSuccess)

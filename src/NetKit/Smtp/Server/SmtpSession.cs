@@ -42,8 +42,6 @@ internal sealed partial class SmtpSession : IDisposable
         }
     }
 
-    public SmtpSessionState State => _state;
-
     public async Task RunAsync()
     {
         _output.Add(_server.Greeting);
