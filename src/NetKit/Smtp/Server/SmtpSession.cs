@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Logging;
 using NetKit.Transport;
 
@@ -207,7 +208,47 @@ internal sealed partial class SmtpSession : IDisposable
         }
         catch (Exception ex) when (Disconnects.IsDisconnect(ex))
         {
-            // It will not hear the goodbye.
+            return; // It will not hear the goodbye.
+        }
+
+        if (!_stopping.IsCancellationRequested)
+        {
+            await LingerAsync(); // A stopping server does not wait on its clients.
+        }
+    }
+
+    /// <summary>
+    /// A lingering close: FIN first, then read and drop what the client still
+    /// sends (pipelined commands after a 421, say) until it closes too, for at
+    /// most a second and 64 KiB. Closing a socket with unread input makes the
+    /// kernel send a reset, which can destroy the last reply before the client reads it.
+    /// </summary>
+    private async Task LingerAsync()
+    {
+        _connection.ShutdownSend();
+        _reader.DiscardBuffered();
+        var scratch = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            using var linger = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            for (var total = 0; total < 64 * 1024;)
+            {
+                var n = await _reader.ReadAsync(scratch, linger.Token);
+                if (n == 0)
+                {
+                    return;
+                }
+
+                total += n;
+            }
+        }
+        catch (Exception ex) when (Disconnects.IsDisconnect(ex) || ex is InvalidOperationException or NotSupportedException)
+        {
+            // Best effort: a broken or timed-out stream (a TLS read cut short) just closes.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 
