@@ -125,7 +125,8 @@ internal sealed partial class SmtpSession : IDisposable
                 _output.Add(SmtpReplies.Ok);
                 return true;
             case SmtpVerb.Quit:
-                await CloseWithAsync(SmtpReplies.Bye);
+                // QUIT is the client's last word (RFC 5321 4.1.1.10): nothing to drain, as a rule.
+                await CloseWithAsync(SmtpReplies.Bye, linger: _reader.Buffered > 0);
                 return false;
             case SmtpVerb.Vrfy:
                 // Never says whether a user exists (RFC 5321 3.5.3 allows 252; harvesters learn nothing).
@@ -197,8 +198,11 @@ internal sealed partial class SmtpSession : IDisposable
         }
     }
 
-    /// <summary>Sends <paramref name="reply"/> and everything before it, then ends the session.</summary>
-    private async Task CloseWithAsync(SmtpWireReply reply)
+    /// <summary>
+    /// Sends <paramref name="reply"/> and everything before it, then ends the session;
+    /// <paramref name="linger"/>: the client may still be sending (it was not its idea to stop).
+    /// </summary>
+    private async Task CloseWithAsync(SmtpWireReply reply, bool linger = true)
     {
         _output.Add(reply);
         try
@@ -211,7 +215,7 @@ internal sealed partial class SmtpSession : IDisposable
             return; // It will not hear the goodbye.
         }
 
-        if (!_stopping.IsCancellationRequested)
+        if (linger && !_stopping.IsCancellationRequested)
         {
             await LingerAsync(); // A stopping server does not wait on its clients.
         }
