@@ -15,6 +15,13 @@ public class SmtpServerMessageTests
         Assert.StartsWith("250 2.1.5", await client.ReadReplyAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>MAIL, RCPT and DATA answered: the message comes next.</summary>
+    private static async Task OpenDataAsync(SmtpWireClient client)
+    {
+        await OpenTransactionAsync(client);
+        Assert.StartsWith("354", await client.CommandAsync("DATA"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Data_message_isStoredByteExact_unstuffed_withItsEnvelope()
     {
@@ -77,8 +84,7 @@ public class SmtpServerMessageTests
     {
         await using var server = SmtpServerHarness.Start(new SmtpServerOptions { MaxMessageSize = 1000 });
         using var client = await server.ConnectEhloAsync();
-        await OpenTransactionAsync(client);
-        Assert.StartsWith("354", await client.CommandAsync("DATA"), StringComparison.Ordinal);
+        await OpenDataAsync(client);
         await client.SendAsync(string.Concat(Enumerable.Repeat(new string('x', 70) + "\r\n", 100)) + "MAIL FROM:<evil@x>\r\n.\r\n");
         Assert.StartsWith("552 5.3.4", await client.ReadReplyAsync(), StringComparison.Ordinal);
         Assert.StartsWith("503 5.5.1", await client.CommandAsync("RCPT TO:<x@localhost>"), StringComparison.Ordinal); // the transaction is over
@@ -104,8 +110,7 @@ public class SmtpServerMessageTests
     {
         await using var server = SmtpServerHarness.Start();
         using var client = await server.ConnectEhloAsync();
-        await OpenTransactionAsync(client);
-        Assert.StartsWith("354", await client.CommandAsync("DATA"), StringComparison.Ordinal);
+        await OpenDataAsync(client);
         await client.SendAsync("Subject: a\r\n\r\nfirst\n.\nMAIL FROM:<smuggled@x>\r\nRCPT TO:<y@localhost>\r\nDATA\r\nsmuggled\r\n.\r\n");
         Assert.StartsWith("554 5.6.11", await client.ReadReplyAsync(), StringComparison.Ordinal);
         Assert.StartsWith("250 2.0.0", await client.CommandAsync("NOOP"), StringComparison.Ordinal);
@@ -117,8 +122,7 @@ public class SmtpServerMessageTests
     {
         await using var server = SmtpServerHarness.Start(new SmtpServerOptions { MaxDataLineLength = 1000 });
         using var client = await server.ConnectEhloAsync();
-        await OpenTransactionAsync(client);
-        Assert.StartsWith("354", await client.CommandAsync("DATA"), StringComparison.Ordinal);
+        await OpenDataAsync(client);
         await client.SendAsync("a\r\n" + new string('y', 5000) + "\r\nb\r\n.\r\n");
         Assert.StartsWith("554 5.6.0", await client.ReadReplyAsync(), StringComparison.Ordinal);
         Assert.Empty(server.Store.Messages);
@@ -167,8 +171,7 @@ public class SmtpServerMessageTests
         }
 
         using var client = await server.ConnectEhloAsync();
-        await OpenTransactionAsync(client);
-        Assert.StartsWith("354", await client.CommandAsync("DATA"), StringComparison.Ordinal);
+        await OpenDataAsync(client);
         Assert.StartsWith("250", await client.CommandAsync("Subject: whole\r\n."), StringComparison.Ordinal);
         var messages = await server.Store.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10));
         Assert.Equal("Subject: whole\r\n", Encoding.ASCII.GetString(Assert.Single(messages).Data.Span));
@@ -186,11 +189,9 @@ public class SmtpServerMessageTests
         };
         await using var server = SmtpServerHarness.Start(options);
         using var client = await server.ConnectEhloAsync();
-        await OpenTransactionAsync(client);
-        Assert.StartsWith("354", await client.CommandAsync("DATA"), StringComparison.Ordinal);
+        await OpenDataAsync(client);
         Assert.Equal("550 5.7.1 No spam, thanks", await client.CommandAsync("buy spam\r\n."));
-        await OpenTransactionAsync(client);
-        Assert.StartsWith("354", await client.CommandAsync("DATA"), StringComparison.Ordinal);
+        await OpenDataAsync(client);
         Assert.StartsWith("250 2.0.0", await client.CommandAsync("ham\r\n."), StringComparison.Ordinal);
         Assert.Equal("ham\r\n", Encoding.ASCII.GetString(Assert.Single(server.Store.Messages).Data.Span));
     }
@@ -226,8 +227,7 @@ public class SmtpServerMessageTests
         };
         await using var server = SmtpServerHarness.Start(options);
         using var client = await server.ConnectEhloAsync();
-        await OpenTransactionAsync(client);
-        Assert.StartsWith("354", await client.CommandAsync("DATA"), StringComparison.Ordinal);
+        await OpenDataAsync(client);
         Assert.Equal("250 2.0.0 Inspected and dropped", await client.CommandAsync("x\r\n."));
         Assert.Empty(server.Store.Messages);
         Assert.Equal("x@localhost", Assert.Single(seen).Recipients[0].Address);
@@ -241,8 +241,7 @@ public class SmtpServerMessageTests
         var options = new SmtpServerOptions { OnMessage = (_, _) => throw new InvalidOperationException("boom") };
         await using var server = SmtpServerHarness.Start(options);
         using var client = await server.ConnectEhloAsync();
-        await OpenTransactionAsync(client);
-        Assert.StartsWith("354", await client.CommandAsync("DATA"), StringComparison.Ordinal);
+        await OpenDataAsync(client);
         Assert.StartsWith("451 4.3.0", await client.CommandAsync("x\r\n."), StringComparison.Ordinal);
         Assert.Empty(server.Store.Messages);
     }
@@ -263,8 +262,7 @@ public class SmtpServerMessageTests
         using var client = await SmtpWireClient.ConnectAsync(((System.Net.IPEndPoint)listener.LocalEndPoint!).Port);
         Assert.StartsWith("220", await client.ReadReplyAsync(), StringComparison.Ordinal);
         Assert.StartsWith("250", await client.CommandAsync("EHLO c"), StringComparison.Ordinal);
-        await OpenTransactionAsync(client);
-        Assert.StartsWith("354", await client.CommandAsync("DATA"), StringComparison.Ordinal);
+        await OpenDataAsync(client);
         Assert.StartsWith("451 4.3.0", await client.CommandAsync("x\r\n."), StringComparison.Ordinal);
         Assert.StartsWith("250 2.1.0", await client.CommandAsync("MAIL FROM:<a@b.example>"), StringComparison.Ordinal);
     }
