@@ -8,7 +8,7 @@ internal static partial class SmtpServerLog
     [LoggerMessage(300, LogLevel.Debug, "smtp: {Remote}: message of {Bytes} bytes from <{Sender}> to {Recipients} recipient(s) stored as {Id}")]
     public static partial void Stored(ILogger logger, string remote, int bytes, string sender, int recipients, string? id);
 
-    [LoggerMessage(301, LogLevel.Error, "smtp: {Remote}: delivery to the store failed")]
+    [LoggerMessage(301, LogLevel.Error, "smtp: {Remote}: the store failed")]
     public static partial void DeliveryFailed(ILogger logger, Exception exception, string remote);
 
     [LoggerMessage(302, LogLevel.Warning, "smtp: {Remote}: the message hook failed")]

@@ -384,7 +384,19 @@ internal sealed partial class SmtpSession : IDisposable
             || _options.LocalDomains.Any(d => string.Equals(d, recipient.Domain, StringComparison.OrdinalIgnoreCase));
         if (local)
         {
-            if (await _server.Store.FindLocalAccountAsync(recipient.LocalPart, _stopping) is { } account)
+            string? account;
+            try
+            {
+                account = await _server.Store.FindLocalAccountAsync(recipient.LocalPart, _stopping);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+            {
+                SmtpServerLog.DeliveryFailed(_server.Logger, ex, _connection.Remote);
+                _output.Add(SmtpReplies.LocalError); // 451: the client tries this recipient again later.
+                return null;
+            }
+
+            if (account is not null)
             {
                 return account;
             }

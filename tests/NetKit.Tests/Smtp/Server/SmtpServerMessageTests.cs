@@ -248,7 +248,8 @@ public class SmtpServerMessageTests
 
     private sealed class FailingStore : ISmtpMessageStore
     {
-        public ValueTask<string?> FindLocalAccountAsync(string userName, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(userName);
+        public ValueTask<string?> FindLocalAccountAsync(string userName, CancellationToken cancellationToken) =>
+            userName == "broken" ? throw new IOException("database locked") : ValueTask.FromResult<string?>(userName);
 
         public ValueTask<string?> DeliverAsync(SmtpReceivedMessage message, CancellationToken cancellationToken) =>
             throw new IOException("disk full");
@@ -262,7 +263,10 @@ public class SmtpServerMessageTests
         using var client = await SmtpWireClient.ConnectAsync(((System.Net.IPEndPoint)listener.LocalEndPoint!).Port);
         Assert.StartsWith("220", await client.ReadReplyAsync(), StringComparison.Ordinal);
         Assert.StartsWith("250", await client.CommandAsync("EHLO c"), StringComparison.Ordinal);
-        await OpenDataAsync(client);
+        Assert.StartsWith("250 2.1.0", await client.CommandAsync("MAIL FROM:<a@b.example>"), StringComparison.Ordinal);
+        Assert.StartsWith("451 4.3.0", await client.CommandAsync("RCPT TO:<broken@localhost>"), StringComparison.Ordinal);
+        Assert.StartsWith("250 2.1.5", await client.CommandAsync("RCPT TO:<x@localhost>"), StringComparison.Ordinal);
+        Assert.StartsWith("354", await client.CommandAsync("DATA"), StringComparison.Ordinal);
         Assert.StartsWith("451 4.3.0", await client.CommandAsync("x\r\n."), StringComparison.Ordinal);
         Assert.StartsWith("250 2.1.0", await client.CommandAsync("MAIL FROM:<a@b.example>"), StringComparison.Ordinal);
     }
