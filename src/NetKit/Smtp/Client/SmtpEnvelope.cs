@@ -1,0 +1,122 @@
+namespace NetKit.Smtp;
+
+/// <summary>What a sender asks for in delivery status notifications (DSN, RFC 3461 4.1): NOTIFY=.</summary>
+[Flags]
+public enum SmtpDsnNotify
+{
+    /// <summary>No NOTIFY parameter: the server's default (failures).</summary>
+    Default = 0,
+
+    /// <summary>NOTIFY=NEVER; cannot be combined with the others.</summary>
+    Never = 1,
+    Success = 2,
+    Failure = 4,
+    Delay = 8,
+}
+
+/// <summary>How much of the message a DSN returns (RET=).</summary>
+public enum SmtpDsnReturn
+{
+    /// <summary>No RET parameter: the server decides.</summary>
+    Default,
+    Full,
+    Headers,
+}
+
+/// <summary>One envelope recipient (RCPT TO), with its DSN parameters.</summary>
+public sealed record SmtpEnvelopeRecipient
+{
+    public SmtpEnvelopeRecipient(string address, SmtpDsnNotify notify = SmtpDsnNotify.Default, string? originalRecipient = null)
+    {
+        SmtpEnvelope.CheckAddress(address, nameof(address), allowEmpty: false);
+        if (notify.HasFlag(SmtpDsnNotify.Never) && notify != SmtpDsnNotify.Never)
+        {
+            throw new ArgumentException("NOTIFY=NEVER cannot be combined with SUCCESS, FAILURE or DELAY.", nameof(notify));
+        }
+
+        Address = address;
+        Notify = notify;
+        OriginalRecipient = originalRecipient;
+    }
+
+    public string Address { get; }
+
+    public SmtpDsnNotify Notify { get; }
+
+    /// <summary>ORCPT: the address as the user first wrote it (sent as rfc822;xtext when the server offers DSN).</summary>
+    public string? OriginalRecipient { get; }
+
+    public static implicit operator SmtpEnvelopeRecipient(string address) => new(address);
+
+    public override string ToString() => Address;
+}
+
+/// <summary>
+/// The SMTP envelope: the reverse path (MAIL FROM; empty for a bounce) and the
+/// recipients (RCPT TO), which need not be the message's From/To headers.
+/// DSN parameters are sent only when the server announces DSN.
+/// </summary>
+public sealed record SmtpEnvelope
+{
+    public SmtpEnvelope(string from, IEnumerable<SmtpEnvelopeRecipient> recipients, SmtpDsnReturn dsnReturn = SmtpDsnReturn.Default, string? envelopeId = null)
+    {
+        CheckAddress(from, nameof(from), allowEmpty: true);
+        ArgumentNullException.ThrowIfNull(recipients);
+        From = from;
+        Recipients = recipients.ToArray();
+        if (Recipients.Count == 0)
+        {
+            throw new ArgumentException("An envelope needs at least one recipient.", nameof(recipients));
+        }
+
+        if (envelopeId is not null && (envelopeId.Length == 0 || envelopeId.Length > 100))
+        {
+            throw new ArgumentException("ENVID must be 1 to 100 characters (RFC 3461 4.4).", nameof(envelopeId));
+        }
+
+        DsnReturn = dsnReturn;
+        EnvelopeId = envelopeId;
+    }
+
+    public SmtpEnvelope(string from, params string[] recipients)
+        : this(from, recipients.Select(r => new SmtpEnvelopeRecipient(r)))
+    {
+    }
+
+    /// <summary>The reverse path without angle brackets; "" is the null reverse path of a bounce.</summary>
+    public string From { get; }
+
+    public IReadOnlyList<SmtpEnvelopeRecipient> Recipients { get; }
+
+    public SmtpDsnReturn DsnReturn { get; }
+
+    /// <summary>ENVID: the sender's own identifier for this message, echoed in DSNs.</summary>
+    public string? EnvelopeId { get; }
+
+    /// <summary>
+    /// An address goes inside "&lt;...&gt;" on a command line: a line break, a
+    /// control character or an angle bracket in it would let the address
+    /// smuggle a command of its own, so those are refused here.
+    /// </summary>
+    internal static void CheckAddress(string address, string parameter, bool allowEmpty)
+    {
+        ArgumentNullException.ThrowIfNull(address, parameter);
+        if (address.Length == 0 && !allowEmpty)
+        {
+            throw new ArgumentException("An address cannot be empty.", parameter);
+        }
+
+        foreach (var c in address)
+        {
+            if (c < 0x21 || c == 0x7f || c is '<' or '>')
+            {
+                throw new ArgumentException($"Not a usable SMTP address (spaces, control characters and angle brackets are not allowed): \"{address}\".", parameter);
+            }
+        }
+
+        if (address.Length > 0 && !address.Contains('@', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Not an SMTP address (no @): \"{address}\".", parameter);
+        }
+    }
+}
