@@ -285,8 +285,7 @@ public sealed partial class SmtpClient : IAsyncDisposable
     private static bool Breaks(Exception ex) => ex switch
     {
         SmtpCommandException command => command.Code == 421, // "closing the channel"
-        SmtpAuthenticationException auth => auth.Reply is null,
-        SmtpMessageNotSupportedException or SmtpSecurityException or ArgumentException or InvalidOperationException => false,
+        SmtpMessageNotSupportedException or SmtpAuthenticationException or SmtpSecurityException or ArgumentException or InvalidOperationException => false,
         _ => true,
     };
 
@@ -388,9 +387,7 @@ public sealed partial class SmtpClient : IAsyncDisposable
 
     private void Exit() => Volatile.Write(ref _busy, 0);
 
-    /// <summary>A reply for a person: "550 5.1.1 no such user".</summary>
-    internal static string Describe(SmtpReply reply) =>
-        reply.Status is { } status ? $"{reply.Code} {status} {reply.Text}" : $"{reply.Code} {reply.Text}";
+    private static string Describe(SmtpReply reply) => reply.Describe();
 
     private static string Verb(string line)
     {

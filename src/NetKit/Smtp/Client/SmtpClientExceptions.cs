@@ -25,9 +25,9 @@ public sealed class SmtpRecipientsRefusedException(string message, IReadOnlyList
 
 /// <summary>
 /// Logging in failed: the server refused the credentials (<see cref="Reply"/> is its
-/// answer, e.g. 535 5.7.8), or the exchange broke down (a malformed challenge, a
-/// SCRAM server that could not prove it knows the password: then Reply is null
-/// and the connection is closed).
+/// answer, e.g. 535 5.7.8), the exchange was abandoned (a malformed challenge), or
+/// no mechanism fits. The connection stays usable, except when a server claimed
+/// success without proving it knows the password (SCRAM): then it has been closed.
 /// </summary>
 public sealed class SmtpAuthenticationException(string message, SmtpReply? reply = null, Exception? innerException = null)
     : NetKitException(message, innerException)
