@@ -20,7 +20,7 @@ public enum Delivery
 /// A fake SMTP server on a real loopback socket that plays a transcript, as
 /// MailKit's tests do. Lines of the script:
 /// <c>S: text</c> the server sends text + CRLF (consecutive S: lines go in one write);
-/// <c>C: text</c> the next line from the client must be exactly text;
+/// <c>C: text</c> the next line from the client must be exactly text; <c>C* text</c> must start with it;
 /// <c>DOT</c> the message data (after DATA and 354) up to the lone dot is kept in <see cref="Data"/>;
 /// <c>C: BDAT n ...</c> the n raw bytes that follow are kept in <see cref="Data"/>;
 /// <c>S: &lt;raw&gt;text</c> text is sent as it is (no CRLF added);
@@ -141,6 +141,16 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
                     while ((await reader.ReadLineAsync()).Status != LineStatus.EndOfStream)
                     {
                         // Whatever the client says goes unanswered.
+                    }
+                }
+                else if (step.StartsWith("C*", StringComparison.Ordinal))
+                {
+                    var prefix = step[2..].TrimStart();
+                    var line = await reader.ReadLineAsync();
+                    Record(line.Text);
+                    if (line.Status != LineStatus.Line || !line.Text.StartsWith(prefix, StringComparison.Ordinal))
+                    {
+                        throw Mismatch(prefix + "...", line.Text);
                     }
                 }
                 else if (step.StartsWith("C:", StringComparison.Ordinal))
