@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using NetKit.Sasl;
 using NetKit.Transport;
 
@@ -10,9 +8,8 @@ namespace NetKit.Tests.Smtp.ClientSupport;
 /// mechanisms (SCRAM-SHA-256, PLAIN, LOGIN), the SMTP framing done as RFC 4954
 /// says: 334 challenges, SCRAM's server-final as a last 334 answered by an empty line.
 /// </summary>
-public sealed class SaslSmtpServer : IAsyncDisposable, ISaslCredentialStore
+public sealed class SaslSmtpServer : LoopbackFakeServer, ISaslCredentialStore
 {
-    private readonly Socket _listener;
     private readonly string _user;
     private readonly ScramCredential _credential;
 
@@ -20,16 +17,8 @@ public sealed class SaslSmtpServer : IAsyncDisposable, ISaslCredentialStore
     {
         _user = user;
         _credential = ScramCredential.Create(password, iterations: 4096);
-        _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _listener.Listen(1);
-        Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
-        Completion = RunAsync();
+        Begin();
     }
-
-    public int Port { get; }
-
-    public Task Completion { get; }
 
     /// <summary>Who logged in, once someone has.</summary>
     public string? LoggedIn { get; private set; }
@@ -37,22 +26,8 @@ public sealed class SaslSmtpServer : IAsyncDisposable, ISaslCredentialStore
     public ValueTask<ScramCredential?> FindAsync(string userName, CancellationToken cancellationToken) =>
         ValueTask.FromResult(string.Equals(userName, _user, StringComparison.OrdinalIgnoreCase) ? _credential : null);
 
-    public async ValueTask DisposeAsync()
+    protected override async Task ServeAsync(NetConnection connection)
     {
-        _listener.Dispose();
-        try
-        {
-            await Completion.WaitAsync(TimeSpan.FromSeconds(5));
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-        }
-    }
-
-    private async Task RunAsync()
-    {
-        using var socket = await _listener.AcceptAsync();
-        await using var connection = new NetConnection(socket);
         using var reader = new LineReader(connection);
         var writer = new LineWriter(connection);
         await writer.WriteLineAsync("220 sasl.test ESMTP");

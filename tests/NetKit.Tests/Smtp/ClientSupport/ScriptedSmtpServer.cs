@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -28,9 +27,8 @@ public enum Delivery
 /// <c>SILENT</c> the server reads and answers nothing until the client leaves.
 /// A mismatch ends the connection, and <see cref="Completion"/> fails with what went wrong.
 /// </summary>
-public sealed class ScriptedSmtpServer : IAsyncDisposable
+public sealed class ScriptedSmtpServer : LoopbackFakeServer
 {
-    private readonly Socket _listener;
     private readonly string[] _script;
     private readonly Delivery _delivery;
     private readonly List<string> _received = [];
@@ -41,17 +39,8 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     {
         _script = script;
         _delivery = delivery;
-        _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _listener.Listen(1);
-        Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
-        Completion = RunAsync();
+        Begin();
     }
-
-    public int Port { get; }
-
-    /// <summary>Ends when the script has been played; fails, with the transcript, on a mismatch.</summary>
-    public Task Completion { get; }
 
     /// <summary>The messages received: after DATA as on the wire (still dot-stuffed, without the lone dot), or a BDAT chunk.</summary>
     public IReadOnlyList<byte[]> Data
@@ -70,30 +59,8 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     public static ScriptedSmtpServer Start(string script, Delivery delivery = Delivery.Whole) =>
         new(script.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), delivery);
 
-    /// <summary>Waits for the script to end (a hung client fails the test rather than hanging it).</summary>
-    public async Task FinishAsync()
+    protected override async Task ServeAsync(NetConnection connection)
     {
-        await Completion.WaitAsync(TimeSpan.FromSeconds(20));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Dispose();
-        try
-        {
-            await Completion.WaitAsync(TimeSpan.FromSeconds(5));
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // The test has already asserted what it needed; a failing script shows in FinishAsync.
-        }
-    }
-
-    private async Task RunAsync()
-    {
-        using var accepted = await _listener.AcceptAsync();
-        accepted.NoDelay = true;
-        await using var connection = new NetConnection(accepted);
         using var reader = new LineReader(connection, 1 << 20);
         var i = 0;
         try
