@@ -64,6 +64,15 @@ internal static class SmtpCommand
     {
         var check = request.Check();
         var text = request.Body ?? (request.BodyFile is { } file ? await File.ReadAllTextAsync(file, ct) : await Console.In.ReadToEndAsync(ct));
+        try
+        {
+            check.Charset.GetByteCount(text);
+        }
+        catch (EncoderFallbackException)
+        {
+            throw new UsageException($"the body has characters that {check.Charset.WebName} cannot hold; choose another --charset (utf-8 holds them all)");
+        }
+
         var options = new SmtpClientOptions
         {
             Security = request.Tls ? SmtpSecurity.ImplicitTls : request.StartTls ? SmtpSecurity.StartTls : SmtpSecurity.None,
@@ -181,7 +190,7 @@ internal static class SmtpCommand
             try
             {
                 Encoding.RegisterProvider(CodePagesEncodingProvider.Instance); // windows-1251, koi8-r ...
-                charset = Encoding.GetEncoding(Charset);
+                charset = Encoding.GetEncoding(Charset, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
             }
             catch (ArgumentException)
             {

@@ -522,6 +522,50 @@ public class ClientTranscriptTests
         await server.FinishAsync();
     }
 
+    [Theory]
+    [InlineData(Delivery.Whole)]
+    [InlineData(Delivery.ByteByByte)]
+    public async Task ConnectAsync_implicitTlsWithAPinningCallback_speaksTlsFromTheFirstByte(Delivery delivery)
+    {
+        await using var server = ScriptedSmtpServer.Start("""
+            TLS
+            S: 220 fake over TLS
+            C: EHLO client.test
+            S: 250-fake
+            S: 250 STARTTLS
+            C: QUIT
+            S: 221 bye
+            """, delivery);
+        var pinned = ScriptedSmtpServer.Certificate.Thumbprint;
+        await using var client = new SmtpClient(Plain() with
+        {
+            Security = SmtpSecurity.ImplicitTls,
+            CertificateValidation = (_, certificate, _, _) => certificate?.GetCertHashString() == pinned,
+        });
+
+        await client.ConnectAsync("127.0.0.1", server.Port);
+
+        Assert.True(client.IsSecure);
+        Assert.Equal("fake over TLS", client.Greeting?.Text);
+        await client.QuitAsync();
+        await server.FinishAsync();
+    }
+
+    [Fact]
+    public async Task ConnectAsync_implicitTlsWithACallbackThatRefuses_fails()
+    {
+        await using var server = ScriptedSmtpServer.Start("""
+            TLS
+            S: 220 fake over TLS
+            SILENT
+            """);
+        await using var client = new SmtpClient(Plain() with { Security = SmtpSecurity.ImplicitTls, CertificateValidation = (_, _, _, _) => false });
+
+        await Assert.ThrowsAnyAsync<NetKitException>(() => client.ConnectAsync("127.0.0.1", server.Port));
+
+        Assert.False(client.IsConnected);
+    }
+
     [Fact]
     public async Task ConnectAsync_selfSignedCertificateWithoutPermission_failsTheHandshake()
     {
@@ -745,6 +789,28 @@ public class ClientTranscriptTests
 
         await Assert.ThrowsAsync<SmtpProtocolException>(() => client.SendAsync(new SmtpEnvelope("a@x", "b@y"), Message));
 
+        Assert.False(client.IsConnected);
+    }
+
+    [Fact]
+    public async Task SendAsync_serverClosingWith421_isACommandErrorAndDisconnects()
+    {
+        await using var server = ScriptedSmtpServer.Start("""
+            S: 220 fake
+            C: EHLO client.test
+            S: 250-fake
+            S: 250 PIPELINING
+            C: MAIL FROM:<a@x>
+            C: RCPT TO:<b@y>
+            C: DATA
+            S: 421 4.3.2 shutting down
+            """);
+        await using var client = await ConnectAsync(server);
+
+        var ex = await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(new SmtpEnvelope("a@x", "b@y"), Message));
+
+        Assert.Equal(421, ex.Code);
+        Assert.True(ex.IsTransient);
         Assert.False(client.IsConnected);
     }
 

@@ -344,8 +344,14 @@ public sealed partial class SmtpClient : IAsyncDisposable
         }
     }
 
-    private Task<SmtpReply> ReadReplyAsync(string what, Step step) =>
-        SmtpReplyParser.ReadAsync(_reader!, step.Next(what));
+    /// <summary>Reads one reply; 421 ("closing the channel", RFC 5321 3.8) ends the conversation whatever was asked.</summary>
+    private async Task<SmtpReply> ReadReplyAsync(string what, Step step)
+    {
+        var reply = await SmtpReplyParser.ReadAsync(_reader!, step.Next(what));
+        return reply.Code == 421
+            ? throw new SmtpCommandException($"the SMTP server at {Remote} is closing the connection: {Describe(reply)}", reply)
+            : reply;
+    }
 
     private async ValueTask CloseAsync(bool abort = false)
     {
