@@ -22,7 +22,7 @@ if (mode == "write")
 
 var port = int.Parse(args[1], CultureInfo.InvariantCulture);
 var count = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000;
-var warmup = Math.Max(50, count / 10);
+var warmup = count; // Enough for tiered JIT to settle, the same for every client.
 var message = Message();
 
 // Warm up (JIT, tiering, pools) on a connection of its own, then measure on a fresh one.
