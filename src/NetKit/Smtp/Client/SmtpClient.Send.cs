@@ -234,9 +234,9 @@ public sealed partial class SmtpClient
 
         if (Capabilities.Dsn)
         {
-            if (envelope.DsnReturn != SmtpDsnReturn.Default)
+            if (envelope.DsnReturn is { } ret)
             {
-                command.Append(envelope.DsnReturn == SmtpDsnReturn.Full ? " RET=FULL" : " RET=HDRS");
+                command.Append(ret == SmtpDsnReturn.Full ? " RET=FULL" : " RET=HDRS");
             }
 
             if (envelope.EnvelopeId is { } id)
@@ -250,13 +250,13 @@ public sealed partial class SmtpClient
 
     private string RcptCommand(SmtpEnvelopeRecipient recipient)
     {
-        if (!Capabilities.Dsn || (recipient.Notify == SmtpDsnNotify.Default && recipient.OriginalRecipient is null))
+        if (!Capabilities.Dsn || (recipient.Notify == SmtpDsnNotify.None && recipient.OriginalRecipient is null))
         {
             return $"RCPT TO:<{recipient.Address}>";
         }
 
         var command = new StringBuilder("RCPT TO:<").Append(recipient.Address).Append('>');
-        if (recipient.Notify != SmtpDsnNotify.Default)
+        if (recipient.Notify != SmtpDsnNotify.None)
         {
             var words = new[] { SmtpDsnNotify.Never, SmtpDsnNotify.Success, SmtpDsnNotify.Failure, SmtpDsnNotify.Delay }
                 .Where(flag => recipient.Notify.HasFlag(flag))

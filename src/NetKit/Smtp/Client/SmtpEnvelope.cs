@@ -1,32 +1,9 @@
 namespace NetKit.Smtp;
 
-/// <summary>What a sender asks for in delivery status notifications (DSN, RFC 3461 4.1): NOTIFY=.</summary>
-[Flags]
-public enum SmtpDsnNotify
-{
-    /// <summary>No NOTIFY parameter: the server's default (failures).</summary>
-    Default = 0,
-
-    /// <summary>NOTIFY=NEVER; cannot be combined with the others.</summary>
-    Never = 1,
-    Success = 2,
-    Failure = 4,
-    Delay = 8,
-}
-
-/// <summary>How much of the message a DSN returns (RET=).</summary>
-public enum SmtpDsnReturn
-{
-    /// <summary>No RET parameter: the server decides.</summary>
-    Default,
-    Full,
-    Headers,
-}
-
 /// <summary>One envelope recipient (RCPT TO), with its DSN parameters.</summary>
 public sealed record SmtpEnvelopeRecipient
 {
-    public SmtpEnvelopeRecipient(string address, SmtpDsnNotify notify = SmtpDsnNotify.Default, string? originalRecipient = null)
+    public SmtpEnvelopeRecipient(string address, SmtpDsnNotify notify = SmtpDsnNotify.None, string? originalRecipient = null)
     {
         SmtpEnvelope.CheckAddress(address, nameof(address), allowEmpty: false);
         if (notify.HasFlag(SmtpDsnNotify.Never) && notify != SmtpDsnNotify.Never)
@@ -58,7 +35,7 @@ public sealed record SmtpEnvelopeRecipient
 /// </summary>
 public sealed record SmtpEnvelope
 {
-    public SmtpEnvelope(string from, IEnumerable<SmtpEnvelopeRecipient> recipients, SmtpDsnReturn dsnReturn = SmtpDsnReturn.Default, string? envelopeId = null)
+    public SmtpEnvelope(string from, IEnumerable<SmtpEnvelopeRecipient> recipients, SmtpDsnReturn? dsnReturn = null, string? envelopeId = null)
     {
         CheckAddress(from, nameof(from), allowEmpty: true);
         ArgumentNullException.ThrowIfNull(recipients);
@@ -88,7 +65,8 @@ public sealed record SmtpEnvelope
 
     public IReadOnlyList<SmtpEnvelopeRecipient> Recipients { get; }
 
-    public SmtpDsnReturn DsnReturn { get; }
+    /// <summary>RET: what a bounce should carry; null leaves it to the server.</summary>
+    public SmtpDsnReturn? DsnReturn { get; }
 
     /// <summary>ENVID: the sender's own identifier for this message, echoed in DSNs.</summary>
     public string? EnvelopeId { get; }
