@@ -814,6 +814,37 @@ public class ClientTranscriptTests
         Assert.False(client.IsConnected);
     }
 
+    [Fact]
+    public async Task VerifyAndExpand_answersAreReturnedAndRefusalsThrow()
+    {
+        await using var server = ScriptedSmtpServer.Start("""
+            S: 220 fake
+            C: EHLO client.test
+            S: 250 fake
+            C: VRFY bob
+            S: 252 2.1.5 cannot verify, will try
+            C: EXPN staff
+            S: 250-2.1.5 Ann <ann@x>
+            S: 250 2.1.5 Bob <bob@x>
+            C: VRFY nobody
+            S: 550 5.1.1 no such user
+            C: NOOP
+            S: 250 ok
+            """);
+        await using var client = await ConnectAsync(server);
+
+        var verified = await client.VerifyAsync("bob");
+        var members = await client.ExpandAsync("staff");
+        var refused = await Assert.ThrowsAsync<SmtpCommandException>(() => client.VerifyAsync("nobody"));
+
+        Assert.Equal(252, verified.Code);
+        Assert.Equal(["Ann <ann@x>", "Bob <bob@x>"], members);
+        Assert.Equal(550, refused.Code);
+        await Assert.ThrowsAsync<ArgumentException>(() => client.VerifyAsync("bob\r\nRSET"));
+        await client.NoopAsync();
+        await server.FinishAsync();
+    }
+
     [Theory]
     [InlineData("b@y>\r\nRCPT TO:<evil@z")]
     [InlineData("b@y\nDATA")]

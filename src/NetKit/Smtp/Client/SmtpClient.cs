@@ -76,6 +76,17 @@ public sealed partial class SmtpClient : IAsyncDisposable
     /// <summary>RSET: ends any transaction the server may think is open.</summary>
     public Task ResetAsync(CancellationToken cancellationToken = default) => SimpleCommandAsync("RSET", cancellationToken);
 
+    /// <summary>
+    /// VRFY (RFC 5321 3.5): does the server know this user or mailbox? The reply is
+    /// 250 or 251 (known), or 252 (cannot verify, but would try to deliver).
+    /// </summary>
+    public Task<SmtpReply> VerifyAsync(string address, CancellationToken cancellationToken = default) =>
+        CommandExpectingSuccessAsync("VRFY", address, cancellationToken);
+
+    /// <summary>EXPN: the members of a mailing list, one reply line each.</summary>
+    public async Task<IReadOnlyList<string>> ExpandAsync(string list, CancellationToken cancellationToken = default) =>
+        (await CommandExpectingSuccessAsync("EXPN", list, cancellationToken)).Lines;
+
     /// <summary>Says QUIT and closes the connection; a server that has already gone is no error.</summary>
     public async Task QuitAsync(CancellationToken cancellationToken = default)
     {
@@ -237,13 +248,25 @@ public sealed partial class SmtpClient : IAsyncDisposable
     }
 
     private Task SimpleCommandAsync(string command, CancellationToken cancellationToken) =>
-        RunAsync(
+        CommandExpectingSuccessAsync(command, argument: null, cancellationToken);
+
+    /// <summary>One command whose reply must be 2xx; anything else is a <see cref="SmtpCommandException"/>.</summary>
+    private Task<SmtpReply> CommandExpectingSuccessAsync(string verb, string? argument, CancellationToken cancellationToken)
+    {
+        if (argument is not null && (string.IsNullOrWhiteSpace(argument) || argument.AsSpan().ContainsAny('\r', '\n')))
+        {
+            throw new ArgumentException($"{verb} takes one line of text.", nameof(argument));
+        }
+
+        var line = argument is null ? verb : $"{verb} {argument}";
+        return RunAsync(
             async step =>
             {
-                var reply = await CommandAsync(command, step);
-                return reply.IsSuccess ? true : throw new SmtpCommandException($"the server refused {command}: {Describe(reply)}", reply);
+                var reply = await CommandAsync(line, step);
+                return reply.IsSuccess ? reply : throw new SmtpCommandException($"the server refused {line}: {Describe(reply)}", reply);
             },
             cancellationToken);
+    }
 
     /// <summary>
     /// Runs one public operation: one at a time, a clock per step, and every
