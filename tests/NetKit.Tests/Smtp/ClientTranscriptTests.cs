@@ -12,6 +12,10 @@ public class ClientTranscriptTests
     private static readonly byte[] Message = Encoding.ASCII.GetBytes("From: a@x\r\nTo: b@y\r\nSubject: hi\r\n\r\nhello\r\n.dot line\r\n");
     private static readonly byte[] Stuffed = Encoding.ASCII.GetBytes("From: a@x\r\nTo: b@y\r\nSubject: hi\r\n\r\nhello\r\n..dot line\r\n");
 
+    /// <summary>The greeting and the start of the EHLO reply that most transcripts share.</summary>
+    private const string Hello = "S: 220 fake\nC: EHLO client.test\nS: 250-fake";
+    private const string HelloPipelining = Hello + "\nS: 250 PIPELINING";
+
     private static SmtpClientOptions Plain(WireTrace? trace = null) => new()
     {
         ClientName = "client.test",
@@ -78,10 +82,8 @@ public class ClientTranscriptTests
     [InlineData(Delivery.ByteByByte)]
     public async Task SendAsync_noPipelining_waitsForEachReply(Delivery delivery)
     {
-        await using var server = ScriptedSmtpServer.Start("""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
+        await using var server = ScriptedSmtpServer.Start($"""
+            {Hello}
             S: 250 8BITMIME
             C: MAIL FROM:<a@x>
             S: 250 ok
@@ -135,10 +137,8 @@ public class ClientTranscriptTests
     [Fact]
     public async Task SendAsync_messageOverServerSize_isRefusedBeforeMail()
     {
-        await using var server = ScriptedSmtpServer.Start("""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
+        await using var server = ScriptedSmtpServer.Start($"""
+            {Hello}
             S: 250 SIZE 10
             C: NOOP
             S: 250 ok
@@ -160,11 +160,8 @@ public class ClientTranscriptTests
     [InlineData(Delivery.ByteByByte)]
     public async Task SendAsync_everyRecipientRefused_throwsListingThemResetsAndStaysUsable(Delivery delivery)
     {
-        await using var server = ScriptedSmtpServer.Start("""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
-            S: 250 PIPELINING
+        await using var server = ScriptedSmtpServer.Start($"""
+            {HelloPipelining}
             C: MAIL FROM:<a@x>
             C: RCPT TO:<b@y>
             C: RCPT TO:<c@y>
@@ -203,11 +200,8 @@ public class ClientTranscriptTests
     [Fact]
     public async Task SendAsync_pipelinedDataAcceptedThoughNoRecipient_endsItEmptyAndResets()
     {
-        await using var server = ScriptedSmtpServer.Start("""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
-            S: 250 PIPELINING
+        await using var server = ScriptedSmtpServer.Start($"""
+            {HelloPipelining}
             C: MAIL FROM:<a@x>
             C: RCPT TO:<b@y>
             C: DATA
@@ -233,11 +227,8 @@ public class ClientTranscriptTests
     [Fact]
     public async Task SendAsync_senderRefused_throwsWithTheReplyAndResets()
     {
-        await using var server = ScriptedSmtpServer.Start("""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
-            S: 250 PIPELINING
+        await using var server = ScriptedSmtpServer.Start($"""
+            {HelloPipelining}
             C: MAIL FROM:<a@x>
             C: RCPT TO:<b@y>
             C: DATA
@@ -263,11 +254,8 @@ public class ClientTranscriptTests
     [Fact]
     public async Task SendAsync_messageRefusedAfterData_resetsAndTheNextMessageGoes()
     {
-        await using var server = ScriptedSmtpServer.Start("""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
-            S: 250 PIPELINING
+        await using var server = ScriptedSmtpServer.Start($"""
+            {HelloPipelining}
             C: MAIL FROM:<a@x>
             C: RCPT TO:<b@y>
             C: DATA
@@ -302,9 +290,7 @@ public class ClientTranscriptTests
     public async Task SendAsync_chunking_sendsOneBdatLastWithTheBytesAsTheyAre()
     {
         await using var server = ScriptedSmtpServer.Start($"""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
+            {Hello}
             S: 250-PIPELINING
             S: 250 CHUNKING
             C: MAIL FROM:<a@x>
@@ -331,9 +317,7 @@ public class ClientTranscriptTests
     {
         var message = Encoding.UTF8.GetBytes("Subject: ü\r\n\r\nGrüße\r\n");
         await using var server = ScriptedSmtpServer.Start($"""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
+            {Hello}
             S: 250-SIZE
             S: 250-8BITMIME
             S: 250-SMTPUTF8
@@ -366,11 +350,8 @@ public class ClientTranscriptTests
     [Fact]
     public async Task SendAsync_eightBitOrUtf8WithoutTheExtensions_isRefusedAndNothingIsSent()
     {
-        await using var server = ScriptedSmtpServer.Start("""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
-            S: 250 PIPELINING
+        await using var server = ScriptedSmtpServer.Start($"""
+            {HelloPipelining}
             C: NOOP
             S: 250 ok
             """);
@@ -390,11 +371,8 @@ public class ClientTranscriptTests
     [Fact]
     public async Task SendAsync_mimeMessage_envelopeFromHeadersAndBccNotSent()
     {
-        await using var server = ScriptedSmtpServer.Start("""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
-            S: 250 PIPELINING
+        await using var server = ScriptedSmtpServer.Start($"""
+            {HelloPipelining}
             C: MAIL FROM:<a@x.org>
             C: RCPT TO:<b@y.org>
             C: RCPT TO:<c@y.org>
@@ -429,10 +407,8 @@ public class ClientTranscriptTests
     [Fact]
     public async Task ConnectAsync_startTlsRequiredButNotOffered_refusesWithoutGoingOn()
     {
-        await using var server = ScriptedSmtpServer.Start("""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
+        await using var server = ScriptedSmtpServer.Start($"""
+            {Hello}
             S: 250 AUTH PLAIN
             CLOSED
             """);
@@ -448,10 +424,8 @@ public class ClientTranscriptTests
     [Fact]
     public async Task ConnectAsync_startTlsRequiredAndRefused_refuses()
     {
-        await using var server = ScriptedSmtpServer.Start("""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
+        await using var server = ScriptedSmtpServer.Start($"""
+            {Hello}
             S: 250 STARTTLS
             C: STARTTLS
             S: 454 4.7.0 TLS not available
@@ -469,10 +443,8 @@ public class ClientTranscriptTests
     public async Task ConnectAsync_bytesAfterStartTls220_failsAsInjection()
     {
         // A man in the middle answers STARTTLS and adds a fake EHLO reply in the same packet (CVE-2011-0411).
-        await using var server = ScriptedSmtpServer.Start("""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
+        await using var server = ScriptedSmtpServer.Start($"""
+            {Hello}
             S: 250 STARTTLS
             C: STARTTLS
             S: 220 go ahead
@@ -494,10 +466,8 @@ public class ClientTranscriptTests
     [InlineData(Delivery.ByteByByte)]
     public async Task ConnectAsync_startTls_saysEhloAgainAndForgetsPlaintextCapabilities(Delivery delivery)
     {
-        await using var server = ScriptedSmtpServer.Start("""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
+        await using var server = ScriptedSmtpServer.Start($"""
+            {Hello}
             S: 250-SIZE 10
             S: 250-AUTH PLAIN
             S: 250 STARTTLS
@@ -569,10 +539,8 @@ public class ClientTranscriptTests
     [Fact]
     public async Task ConnectAsync_selfSignedCertificateWithoutPermission_failsTheHandshake()
     {
-        await using var server = ScriptedSmtpServer.Start("""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
+        await using var server = ScriptedSmtpServer.Start($"""
+            {Hello}
             S: 250 STARTTLS
             C: STARTTLS
             S: 220 go ahead
@@ -591,10 +559,8 @@ public class ClientTranscriptTests
     [InlineData(Delivery.ByteByByte)]
     public async Task AuthenticateAsync_login_traceHidesChallengesAndResponses(Delivery delivery)
     {
-        await using var server = ScriptedSmtpServer.Start("""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
+        await using var server = ScriptedSmtpServer.Start($"""
+            {Hello}
             S: 250 AUTH LOGIN
             C: AUTH LOGIN
             S: 334 VXNlcm5hbWU6
@@ -628,9 +594,7 @@ public class ClientTranscriptTests
     {
         var initial = Convert.ToBase64String(Encoding.UTF8.GetBytes("\0user\0secret"));
         await using var server = ScriptedSmtpServer.Start($"""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
+            {Hello}
             S: 250 AUTH LOGIN PLAIN
             C: AUTH PLAIN {initial}
             S: 235 2.7.0 welcome
@@ -651,9 +615,7 @@ public class ClientTranscriptTests
     {
         var initial = Convert.ToBase64String(Encoding.UTF8.GetBytes("\0user\0wrong"));
         await using var server = ScriptedSmtpServer.Start($"""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
+            {Hello}
             S: 250 AUTH PLAIN
             C: AUTH PLAIN {initial}
             S: 535 5.7.8 authentication failed
@@ -673,10 +635,8 @@ public class ClientTranscriptTests
     [Fact]
     public async Task AuthenticateAsync_malformedChallenge_cancelsWithStar()
     {
-        await using var server = ScriptedSmtpServer.Start("""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
+        await using var server = ScriptedSmtpServer.Start($"""
+            {Hello}
             S: 250 AUTH CRAM-MD5
             C: AUTH CRAM-MD5
             S: 334 !!not base64!!
@@ -697,10 +657,8 @@ public class ClientTranscriptTests
     [Fact]
     public async Task AuthenticateAsync_plainWithoutTlsNotAllowed_refusesBeforeSendingAnything()
     {
-        await using var server = ScriptedSmtpServer.Start("""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
+        await using var server = ScriptedSmtpServer.Start($"""
+            {Hello}
             S: 250 AUTH PLAIN LOGIN
             C: NOOP
             S: 250 ok
@@ -716,11 +674,8 @@ public class ClientTranscriptTests
     [Fact]
     public async Task SendAsync_cancelled_closesTheConnectionAndSaysSo()
     {
-        await using var server = ScriptedSmtpServer.Start("""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
-            S: 250 PIPELINING
+        await using var server = ScriptedSmtpServer.Start($"""
+            {HelloPipelining}
             SILENT
             """);
         await using var client = await ConnectAsync(server);
@@ -778,11 +733,8 @@ public class ClientTranscriptTests
     [Fact]
     public async Task SendAsync_serverClosesMidTransaction_isAProtocolErrorAndDisconnects()
     {
-        await using var server = ScriptedSmtpServer.Start("""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
-            S: 250 PIPELINING
+        await using var server = ScriptedSmtpServer.Start($"""
+            {HelloPipelining}
             C: MAIL FROM:<a@x>
             """);
         await using var client = await ConnectAsync(server);
@@ -795,11 +747,8 @@ public class ClientTranscriptTests
     [Fact]
     public async Task SendAsync_serverClosingWith421_isACommandErrorAndDisconnects()
     {
-        await using var server = ScriptedSmtpServer.Start("""
-            S: 220 fake
-            C: EHLO client.test
-            S: 250-fake
-            S: 250 PIPELINING
+        await using var server = ScriptedSmtpServer.Start($"""
+            {HelloPipelining}
             C: MAIL FROM:<a@x>
             C: RCPT TO:<b@y>
             C: DATA
