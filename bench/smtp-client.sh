@@ -46,7 +46,7 @@ cpu = time.process_time() - cpu
 print(f"smtplib: {count} messages over one connection in {seconds:.3f} s, client CPU {cpu * 1e6 / count:.0f} us/message = {count / seconds:.0f} messages/s")
 PY
 
-declare -A rates
+declare -A rates cpus
 for round in $(seq "$rounds"); do
   for client in ours ours-raw mailkit smtplib; do
     if [ "$client" = smtplib ]; then
@@ -56,14 +56,18 @@ for round in $(seq "$rounds"); do
     fi
     echo "round $round: $line"
     rates[$client]+="$(echo "$line" | awk '{print $(NF-1)}') "
+    cpus[$client]+="$(echo "$line" | sed -E 's/.*client CPU ([0-9]+) us.*/\1/') "
   done
 done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+best() { tr ' ' '\n' | grep -v '^$' | sort -n | tail -1; }
 ours=$(echo "${rates[ours]}" | median)
 raw=$(echo "${rates[ours-raw]}" | median)
 mailkit=$(echo "${rates[mailkit]}" | median)
 smtplib=$(echo "${rates[smtplib]}" | median)
 echo "median messages/s over $rounds rounds: NetKit (MimeMessage) $ours, NetKit (bytes) $raw, MailKit $mailkit, smtplib $smtplib"
+echo "best messages/s of $rounds rounds (least disturbed by other load): NetKit (MimeMessage) $(echo "${rates[ours]}" | best), NetKit (bytes) $(echo "${rates[ours-raw]}" | best), MailKit $(echo "${rates[mailkit]}" | best), smtplib $(echo "${rates[smtplib]}" | best)"
+echo "median client CPU us/message: NetKit (MimeMessage) $(echo "${cpus[ours]}" | median), NetKit (bytes) $(echo "${cpus[ours-raw]}" | median), MailKit $(echo "${cpus[mailkit]}" | median), smtplib $(echo "${cpus[smtplib]}" | median)"
 awk -v o="$ours" -v r="$raw" -v m="$mailkit" -v p="$smtplib" 'BEGIN {
   printf "NetKit/MailKit (MimeMessage both) %.2fx; NetKit/smtplib (bytes both) %.2fx; NetKit (MimeMessage)/smtplib %.2fx\n", o/m, r/p, o/p }'
