@@ -27,9 +27,10 @@ internal static class SmtpCommand
 
     private static Command CreateSend()
     {
-        var server = new Option<string>("--server", "-s") { Description = $"HOST[:PORT] of the SMTP server (port {DefaultPort} when none is given; {DefaultTlsPort} with --tls).", Required = true };
-        var from = new Option<string>("--from", "-f") { Description = "The sender: an address, or \"Name <address>\".", Required = true };
-        var to = new Option<string[]>("--to", "-t") { Description = "A recipient (repeatable).", Required = true };
+        // Required, but checked by the command itself: a missing one is a usage error (exit 2) like any other.
+        var server = new Option<string?>("--server", "-s") { Description = $"Required: HOST[:PORT] of the SMTP server (port {DefaultPort} when none is given; {DefaultTlsPort} with --tls)." };
+        var from = new Option<string?>("--from", "-f") { Description = "Required: the sender, an address or \"Name <address>\"." };
+        var to = new Option<string[]>("--to", "-t") { Description = "Required: a recipient (repeatable)." };
         var cc = new Option<string[]>("--cc") { Description = "A copy recipient (repeatable)." };
         var bcc = new Option<string[]>("--bcc") { Description = "A blind copy recipient (repeatable; not shown in the headers)." };
         var subject = new Option<string?>("--subject") { Description = "The subject." };
@@ -52,7 +53,7 @@ internal static class SmtpCommand
         CliAction.Set(send, async (parse, ct) =>
         {
             var request = new SendRequest(
-                parse.GetValue(server)!, parse.GetValue(from)!, parse.GetValue(to) ?? [], parse.GetValue(cc) ?? [], parse.GetValue(bcc) ?? [],
+                parse.GetValue(server), parse.GetValue(from), parse.GetValue(to) ?? [], parse.GetValue(cc) ?? [], parse.GetValue(bcc) ?? [],
                 parse.GetValue(subject), parse.GetValue(body), parse.GetValue(bodyFile), parse.GetValue(attach) ?? [], parse.GetValue(charset)!,
                 parse.GetValue(startTls), parse.GetValue(tls), parse.GetValue(insecure), parse.GetValue(auth), parse.GetValue(trace), parse.GetValue(timeout));
             return await SendAsync(request, ct);
@@ -155,12 +156,17 @@ internal static class SmtpCommand
 
     /// <summary>What the user typed.</summary>
     private sealed record SendRequest(
-        string Server, string From, string[] To, string[] Cc, string[] Bcc, string? Subject, string? Body, string? BodyFile,
+        string? Server, string? From, string[] To, string[] Cc, string[] Bcc, string? Subject, string? Body, string? BodyFile,
         string[] Attachments, string Charset, bool StartTls, bool Tls, bool Insecure, string? Auth, bool Trace, double TimeoutSeconds)
     {
         /// <summary>Everything a usage error can be found in, checked before connecting.</summary>
         public CheckedRequest Check()
         {
+            if (Server is null || From is null || To.Length == 0)
+            {
+                throw new UsageException("smtp send needs --server HOST[:PORT], --from ADDRESS and at least one --to ADDRESS");
+            }
+
             if (StartTls && Tls)
             {
                 throw new UsageException("--starttls and --tls exclude each other: STARTTLS upgrades a plaintext connection, --tls starts with TLS");

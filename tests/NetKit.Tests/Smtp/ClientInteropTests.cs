@@ -210,6 +210,15 @@ public class ClientInteropTests
     }
 
     [Fact]
+    public async Task SmtpSend_cliWithoutRecipient_exitsTwoWithOneLine()
+    {
+        var run = await NetkitCli.RunAsync("smtp", "send", "--server", "127.0.0.1:9", "--from", "a@x.org", "--body", "x");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("--to", Assert.Single(run.StderrLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SendAsync_toPostfixSmtpSink_pipelinesManyMessagesOverOneConnection()
     {
         await using var sink = await SmtpSink.StartAsync();
