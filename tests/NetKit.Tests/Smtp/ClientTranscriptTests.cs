@@ -135,6 +135,38 @@ public class ClientTranscriptTests
     }
 
     [Fact]
+    public async Task SendAsync_streams_sendWhatIsLeftOfThem()
+    {
+        await using var server = ScriptedSmtpServer.Start($"""
+            {HelloPipelining}
+            C: MAIL FROM:<a@x>
+            C: RCPT TO:<b@y>
+            C: DATA
+            S: 250 ok
+            S: 250 ok
+            S: 354 go ahead
+            DOT
+            S: 250 ok
+            C: MAIL FROM:<a@x>
+            C: RCPT TO:<b@y>
+            C: DATA
+            S: 250 ok
+            S: 250 ok
+            S: 354 go ahead
+            DOT
+            S: 250 ok
+            """);
+        await using var client = await ConnectAsync(server);
+        using var seekable = new MemoryStream([.. "XYZ"u8.ToArray(), .. Message]) { Position = 3 };
+
+        await client.SendAsync(new SmtpEnvelope("a@x", "b@y"), seekable);
+        await client.SendAsync(new SmtpEnvelope("a@x", "b@y"), new Transport.ChunkedStream(Message, 5));
+
+        Assert.Equal([Stuffed, Stuffed], server.Data);
+        await server.FinishAsync();
+    }
+
+    [Fact]
     public async Task SendAsync_messageOverServerSize_isRefusedBeforeMail()
     {
         await using var server = ScriptedSmtpServer.Start($"""
@@ -799,8 +831,17 @@ public class ClientTranscriptTests
     [InlineData("b@y\nDATA")]
     [InlineData("b y@z")]
     [InlineData("no-at-sign")]
+    [InlineData("@example.org")]
+    [InlineData("\"a b\"@c d")]
     public void SmtpEnvelope_addressThatCouldInjectACommand_isRefused(string address) =>
         Assert.Throws<ArgumentException>(() => new SmtpEnvelope("a@x", address));
+
+    [Theory]
+    [InlineData("\"john doe\"@example.org")]
+    [InlineData("jörg@例え.jp")]
+    [InlineData("a+tag@[192.0.2.1]")]
+    public void SmtpEnvelope_unusualButValidAddress_isTaken(string address) =>
+        Assert.Equal(address, new SmtpEnvelope(address, address).Recipients[0].Address);
 
     [Fact]
     public void SmtpClient_clientNameThatIsNotADomain_isRefused() =>

@@ -46,12 +46,14 @@ public sealed partial class SmtpClient
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(message);
-        if (message.CanSeek)
+        var remaining = message.CanSeek ? message.Length - message.Position : 0;
+        CheckSize(remaining);
+        if (remaining > Array.MaxLength)
         {
-            CheckSize(message.Length - message.Position);
+            throw new SmtpMessageNotSupportedException($"the message is {remaining} bytes; SmtpClient holds a message in memory and takes at most {Array.MaxLength}");
         }
 
-        using var copy = message.CanSeek ? new MemoryStream(checked((int)(message.Length - message.Position))) : new MemoryStream();
+        using var copy = new MemoryStream((int)remaining);
         await message.CopyToAsync(copy, cancellationToken);
         return await SendAsync(envelope, copy.GetBuffer().AsMemory(0, (int)copy.Length), cancellationToken);
     }

@@ -84,17 +84,21 @@ public sealed record SmtpEnvelope
             throw new ArgumentException("An address cannot be empty.", parameter);
         }
 
-        foreach (var c in address)
+        var at = address.LastIndexOf('@');
+        if (address.Length > 0 && at <= 0)
         {
-            if (c < 0x21 || c == 0x7f || c is '<' or '>')
-            {
-                throw new ArgumentException($"Not a usable SMTP address (spaces, control characters and angle brackets are not allowed): \"{address}\".", parameter);
-            }
+            throw new ArgumentException($"Not an SMTP address (no local part and @): \"{address}\".", parameter);
         }
 
-        if (address.Length > 0 && !address.Contains('@', StringComparison.Ordinal))
+        // A space may stand only inside a quoted local part ("john doe"@example.org).
+        var quoted = at > 1 && address[0] == '"' && address[at - 1] == '"';
+        for (var i = 0; i < address.Length; i++)
         {
-            throw new ArgumentException($"Not an SMTP address (no @): \"{address}\".", parameter);
+            var c = address[i];
+            if (c < 0x20 || c == 0x7f || c is '<' or '>' || (c == ' ' && !(quoted && i < at)))
+            {
+                throw new ArgumentException($"Not a usable SMTP address (control characters, angle brackets and unquoted spaces are not allowed): \"{address}\".", parameter);
+            }
         }
     }
 }
