@@ -17,6 +17,9 @@ for command in "${!peers[@]}"; do
   command -v "$command" >/dev/null 2>&1 || missing+=("${peers[$command]}")
 done
 [ -e /etc/services ] || missing+=(netbase)
+# SMTP peers: Postfix's smtp-sink and smtp-source, and aiosmtpd (a module of Debian's own python3).
+[ -x /usr/sbin/smtp-sink ] || missing+=(postfix)
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 # The tests use OpenBSD netcat's -N (close the socket at the end of input).
 if command -v nc >/dev/null 2>&1 && ! nc -h 2>&1 | grep -q OpenBSD; then
   missing+=(netcat-openbsd)
@@ -33,6 +36,8 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Postfix asks how to deliver mail; the tests only run its sink and source programs.
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "test peers: installed"
