@@ -10,6 +10,7 @@ declare -A peers=(
   [nc]=netcat-openbsd
   [socat]=socat
   [ss]=iproute2
+  [swaks]=swaks
 )
 
 missing=()
@@ -22,6 +23,9 @@ if command -v nc >/dev/null 2>&1 && ! nc -h 2>&1 | grep -q OpenBSD; then
   missing+=(netcat-openbsd)
 fi
 
+# Postfix's smtp-source (load for the SMTP server tests) lives in /usr/sbin.
+[ -x /usr/sbin/smtp-source ] || missing+=(postfix)
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "test peers: all present"
   exit 0
@@ -33,6 +37,8 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Postfix asks how to configure itself unless told: nothing (only its tools are used).
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "test peers: installed"
