@@ -25,6 +25,8 @@ fi
 
 # Postfix's smtp-source (load for the SMTP server tests) lives in /usr/sbin.
 [ -x /usr/sbin/smtp-source ] || missing+=(postfix)
+# swaks speaks TLS (--tls) only with Perl's Net::SSLeay.
+perl -MNet::SSLeay -e 1 2>/dev/null || missing+=(libnet-ssleay-perl)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "test peers: all present"

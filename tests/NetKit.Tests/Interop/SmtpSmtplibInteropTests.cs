@@ -44,7 +44,7 @@ public class SmtpSmtplibInteropTests
     }
 
     [Fact]
-    public async Task Smtplib_seedPortedNaivelyWithBareLineFeeds_refusedWith500AndNothingStored()
+    public async Task Smtplib_seedPortedNaivelyWithBareLineFeeds_refusedWith554AndNothingStored()
     {
         // Python 3's sendmail() sends bytes as they are: the seed's "\n" line endings arrive bare.
         // A bare LF in DATA is refused (the SMTP smuggling defence), and the connection goes on.
@@ -54,8 +54,8 @@ public class SmtpSmtplibInteropTests
 
         Assert.True(run.ExitCode == 3, run.ToString());
         using var result = JsonDocument.Parse(run.Stdout);
-        Assert.Equal(500, result.RootElement.GetProperty("error")[0].GetInt32());
-        Assert.StartsWith("5.5.2 ", result.RootElement.GetProperty("error")[1].GetString(), StringComparison.Ordinal);
+        Assert.Equal(554, result.RootElement.GetProperty("error")[0].GetInt32());
+        Assert.StartsWith("5.6.11 ", result.RootElement.GetProperty("error")[1].GetString(), StringComparison.Ordinal);
         Assert.Equal(250, result.RootElement.GetProperty("noop").GetInt32());
         Assert.Empty(await server.ListMailAsync());
     }
