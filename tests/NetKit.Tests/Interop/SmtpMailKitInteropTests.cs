@@ -15,31 +15,22 @@ public class SmtpMailKitInteropTests
     [InlineData("PLAIN")]
     public async Task MailKit_startTlsAuthenticateAndSendWithAttachment_storedByteExact(string mechanism)
     {
-        var data = SmtpServeProcess.NewDataDirectory();
-        try
-        {
-            await SmtpServeProcess.AddUserAsync(data, "bob", "Pa55 wörd");
-            await using var server = await SmtpServeProcess.StartOnAsync(data);
-            using var log = new MemoryStream();
-            using var client = NewClient(server, log);
-            var message = MessageWithAttachment("bob@localhost");
+        await using var server = await SmtpServeProcess.StartWithUserAsync("bob", "Pa55 wörd");
+        using var log = new MemoryStream();
+        using var client = NewClient(server, log);
+        var message = MessageWithAttachment("bob@localhost");
 
-            await client.ConnectAsync("127.0.0.1", server.Port, SecureSocketOptions.StartTls);
-            Assert.True(client.IsSecure);
-            Assert.Contains(mechanism, client.AuthenticationMechanisms);
-            client.AuthenticationMechanisms.RemoveWhere(m => m != mechanism);
-            await client.AuthenticateAsync("bob", "Pa55 wörd");
-            var response = await client.SendAsync(message);
-            await client.DisconnectAsync(quit: true);
+        await client.ConnectAsync("127.0.0.1", server.Port, SecureSocketOptions.StartTls);
+        Assert.True(client.IsSecure);
+        Assert.Contains(mechanism, client.AuthenticationMechanisms);
+        client.AuthenticationMechanisms.RemoveWhere(m => m != mechanism);
+        await client.AuthenticateAsync("bob", "Pa55 wörd");
+        var response = await client.SendAsync(message);
+        await client.DisconnectAsync(quit: true);
 
-            Assert.StartsWith("2.", response, StringComparison.Ordinal);
-            Assert.Contains($"AUTH {mechanism}", Log(log), StringComparison.Ordinal);
-            ByteAssert.Equal(WireBytes(message), await server.SingleStoredAsync("bob"), "stored message");
-        }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
+        Assert.StartsWith("2.", response, StringComparison.Ordinal);
+        Assert.Contains($"AUTH {mechanism}", Log(log), StringComparison.Ordinal);
+        ByteAssert.Equal(WireBytes(message), await server.SingleStoredAsync("bob"), "stored message");
     }
 
     [Fact]
@@ -86,29 +77,20 @@ public class SmtpMailKitInteropTests
     [Fact]
     public async Task MailKit_refusedRecipientAmongOthers_throwsNamingItAndStoresNothing()
     {
-        var data = SmtpServeProcess.NewDataDirectory();
-        try
-        {
-            await SmtpServeProcess.AddUserAsync(data, "bob", "pw");
-            await using var server = await SmtpServeProcess.StartOnAsync(data);
-            using var log = new MemoryStream();
-            using var client = NewClient(server, log);
-            var message = MessageWithAttachment("bob@localhost");
-            message.To.Add(MailboxAddress.Parse("stranger@example.org"));
+        await using var server = await SmtpServeProcess.StartWithUserAsync("bob", "pw");
+        using var log = new MemoryStream();
+        using var client = NewClient(server, log);
+        var message = MessageWithAttachment("bob@localhost");
+        message.To.Add(MailboxAddress.Parse("stranger@example.org"));
 
-            await client.ConnectAsync("127.0.0.1", server.Port, SecureSocketOptions.StartTls);
-            var refused = await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(message));
-            await client.NoOpAsync(); // the connection goes on after the refusal (a failed NOOP would throw)
+        await client.ConnectAsync("127.0.0.1", server.Port, SecureSocketOptions.StartTls);
+        var refused = await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(message));
+        await client.NoOpAsync(); // the connection goes on after the refusal (a failed NOOP would throw)
 
-            Assert.Equal(SmtpErrorCode.RecipientNotAccepted, refused.ErrorCode);
-            Assert.Equal(550, (int)refused.StatusCode);
-            Assert.Equal("stranger@example.org", refused.Mailbox?.Address);
-            Assert.Empty(await server.ListMailAsync());
-        }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
+        Assert.Equal(SmtpErrorCode.RecipientNotAccepted, refused.ErrorCode);
+        Assert.Equal(550, (int)refused.StatusCode);
+        Assert.Equal("stranger@example.org", refused.Mailbox?.Address);
+        Assert.Empty(await server.ListMailAsync());
     }
 
     /// <summary>A client that accepts only the server's own self-signed certificate and logs the dialogue.</summary>

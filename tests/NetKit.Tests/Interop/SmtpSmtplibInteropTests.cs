@@ -66,27 +66,18 @@ public class SmtpSmtplibInteropTests
     [InlineData("PLAIN")]
     public async Task Smtplib_starttlsThenLoginThenSendmailBytes_storedInUsersMailbox(string? mechanism)
     {
-        var data = SmtpServeProcess.NewDataDirectory();
-        try
-        {
-            await SmtpServeProcess.AddUserAsync(data, "alice", "correct horse");
-            await using var server = await SmtpServeProcess.StartOnAsync(data);
-            string[] arguments = ["starttls-login", "127.0.0.1", PortText(server), server.CertificatePemFile(), "alice", "correct horse", "sender@example.com", "alice@localhost"];
+        await using var server = await SmtpServeProcess.StartWithUserAsync("alice", "correct horse");
+        string[] arguments = ["starttls-login", "127.0.0.1", PortText(server), server.CertificatePemFile(), "alice", "correct horse", "sender@example.com", "alice@localhost"];
 
-            var run = await InteropScripts.RunAsync("smtp_smtplib.py", mechanism is null ? arguments : [.. arguments, mechanism]);
+        var run = await InteropScripts.RunAsync("smtp_smtplib.py", mechanism is null ? arguments : [.. arguments, mechanism]);
 
-            Assert.True(run.ExitCode == 0, run.ToString());
-            using var result = JsonDocument.Parse(run.Stdout);
-            Assert.Equal("{}", result.RootElement.GetProperty("refused")[0].GetRawText());
-            Assert.StartsWith("TLSv1.", result.RootElement.GetProperty("tls_version").GetString(), StringComparison.Ordinal);
-            Assert.Contains("PLAIN", result.RootElement.GetProperty("auth_offered").GetString()!.Split(' '));
-            Assert.Contains("reply: retcode (235)", run.Stderr, StringComparison.Ordinal);
-            ByteAssert.Equal(Sent(result)[0], await server.SingleStoredAsync("alice"), "stored message");
-        }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var result = JsonDocument.Parse(run.Stdout);
+        Assert.Equal("{}", result.RootElement.GetProperty("refused")[0].GetRawText());
+        Assert.StartsWith("TLSv1.", result.RootElement.GetProperty("tls_version").GetString(), StringComparison.Ordinal);
+        Assert.Contains("PLAIN", result.RootElement.GetProperty("auth_offered").GetString()!.Split(' '));
+        Assert.Contains("reply: retcode (235)", run.Stderr, StringComparison.Ordinal);
+        ByteAssert.Equal(Sent(result)[0], await server.SingleStoredAsync("alice"), "stored message");
     }
 
     [Fact]
@@ -147,30 +138,21 @@ public class SmtpSmtplibInteropTests
     [Fact]
     public async Task Smtplib_sendmailToKnownUnknownAndForeignRecipients_refusedOnesInResultOthersDelivered()
     {
-        var data = SmtpServeProcess.NewDataDirectory();
-        try
-        {
-            await SmtpServeProcess.AddUserAsync(data, "alice", "pw-alice");
-            await using var server = await SmtpServeProcess.StartOnAsync(data);
+        await using var server = await SmtpServeProcess.StartWithUserAsync("alice", "pw-alice");
 
-            var run = await InteropScripts.RunAsync("smtp_smtplib.py", "refused", "127.0.0.1", PortText(server), "sender@example.com", "alice@localhost", "nobody@localhost", "someone@example.com");
+        var run = await InteropScripts.RunAsync("smtp_smtplib.py", "refused", "127.0.0.1", PortText(server), "sender@example.com", "alice@localhost", "nobody@localhost", "someone@example.com");
 
-            Assert.True(run.ExitCode == 0, run.ToString());
-            using var result = JsonDocument.Parse(run.Stdout);
-            var refused = result.RootElement.GetProperty("refused")[0];
-            Assert.Equal(["nobody@localhost", "someone@example.com"], refused.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
-            Assert.Equal(550, refused.GetProperty("nobody@localhost")[0].GetInt32());
-            Assert.StartsWith("5.1.1 ", refused.GetProperty("nobody@localhost")[1].GetString(), StringComparison.Ordinal);
-            Assert.Equal(550, refused.GetProperty("someone@example.com")[0].GetInt32());
-            Assert.StartsWith("5.7.1 ", refused.GetProperty("someone@example.com")[1].GetString(), StringComparison.Ordinal);
-            var listed = await server.ListMailAsync();
-            Assert.Equal("alice", Assert.Single(listed).Account);
-            ByteAssert.Equal(Sent(result)[0], await SmtpServeProcess.ShowRawAsync(data, listed[0].Id), "stored message");
-        }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var result = JsonDocument.Parse(run.Stdout);
+        var refused = result.RootElement.GetProperty("refused")[0];
+        Assert.Equal(["nobody@localhost", "someone@example.com"], refused.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(550, refused.GetProperty("nobody@localhost")[0].GetInt32());
+        Assert.StartsWith("5.1.1 ", refused.GetProperty("nobody@localhost")[1].GetString(), StringComparison.Ordinal);
+        Assert.Equal(550, refused.GetProperty("someone@example.com")[0].GetInt32());
+        Assert.StartsWith("5.7.1 ", refused.GetProperty("someone@example.com")[1].GetString(), StringComparison.Ordinal);
+        var listed = await server.ListMailAsync();
+        Assert.Equal("alice", Assert.Single(listed).Account);
+        ByteAssert.Equal(Sent(result)[0], await SmtpServeProcess.ShowRawAsync(server.DataDirectory, listed[0].Id), "stored message");
     }
 
     private static string PortText(SmtpServeProcess server) => server.Port.ToString(CultureInfo.InvariantCulture);

@@ -38,42 +38,24 @@ public class SmtpSwaksInteropTests
     [InlineData("LOGIN")]
     public async Task Swaks_tlsAndAuthAsUser_authenticatesAndStoresInUsersMailbox(string mechanism)
     {
-        var data = SmtpServeProcess.NewDataDirectory();
-        try
-        {
-            await SmtpServeProcess.AddUserAsync(data, "carol", "pässword 1");
-            await using var server = await SmtpServeProcess.StartOnAsync(data);
+        await using var server = await SmtpServeProcess.StartWithUserAsync("carol", "pässword 1");
 
-            var swaks = await RunSwaksAsync(server, "--tls", "--auth", mechanism, "--auth-user", "carol", "--auth-password", "pässword 1", "--from", "carol@localhost", "--to", "carol@localhost");
+        var swaks = await RunSwaksAsync(server, "--tls", "--auth", mechanism, "--auth-user", "carol", "--auth-password", "pässword 1", "--from", "carol@localhost", "--to", "carol@localhost");
 
-            Assert.Contains($"~> AUTH {mechanism}", swaks.Stdout, StringComparison.Ordinal);
-            Assert.Contains("<~  235 ", swaks.Stdout, StringComparison.Ordinal);
-            Assert.NotEmpty(await server.SingleStoredAsync("carol"));
-        }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
+        Assert.Contains($"~> AUTH {mechanism}", swaks.Stdout, StringComparison.Ordinal);
+        Assert.Contains("<~  235 ", swaks.Stdout, StringComparison.Ordinal);
+        Assert.NotEmpty(await server.SingleStoredAsync("carol"));
     }
 
     [Fact]
     public async Task Swaks_authWithWrongPassword_failsWith535AndStoresNothing()
     {
-        var data = SmtpServeProcess.NewDataDirectory();
-        try
-        {
-            await SmtpServeProcess.AddUserAsync(data, "carol", "right");
-            await using var server = await SmtpServeProcess.StartOnAsync(data);
+        await using var server = await SmtpServeProcess.StartWithUserAsync("carol", "right");
 
-            var swaks = await RunSwaksAsync(server, expectedExitCode: 28, "--tls", "--auth", "PLAIN", "--auth-user", "carol", "--auth-password", "wrong", "--from", "carol@localhost", "--to", "carol@localhost");
+        var swaks = await RunSwaksAsync(server, expectedExitCode: 28, "--tls", "--auth", "PLAIN", "--auth-user", "carol", "--auth-password", "wrong", "--from", "carol@localhost", "--to", "carol@localhost");
 
-            Assert.Contains("<~* 535 5.7.8 ", swaks.Stdout, StringComparison.Ordinal);
-            Assert.Empty(await server.ListMailAsync());
-        }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
+        Assert.Contains("<~* 535 5.7.8 ", swaks.Stdout, StringComparison.Ordinal);
+        Assert.Empty(await server.ListMailAsync());
     }
 
     [Fact]

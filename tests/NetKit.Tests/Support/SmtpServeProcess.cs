@@ -37,7 +37,23 @@ public sealed class SmtpServeProcess : IAsyncDisposable
     /// <summary>Starts the server on a data directory of its own; <paramref name="options"/> go after `serve smtp=... --data DIR`.</summary>
     public static Task<SmtpServeProcess> StartAsync(params string[] options) => StartAsync(NewDataDirectory(), ownsData: true, options);
 
-    /// <summary>Starts the server on <paramref name="dataDirectory"/> (a restart, or users added first); the caller deletes it.</summary>
+    /// <summary>Adds a user (`netkit users add`) to a new data directory, then starts the server on it.</summary>
+    public static async Task<SmtpServeProcess> StartWithUserAsync(string user, string password, params string[] options)
+    {
+        var data = NewDataDirectory();
+        try
+        {
+            await AddUserAsync(data, user, password);
+            return await StartAsync(data, ownsData: true, options);
+        }
+        catch
+        {
+            Directory.Delete(data, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>Starts the server on <paramref name="dataDirectory"/> (a restart); the caller deletes it.</summary>
     public static Task<SmtpServeProcess> StartOnAsync(string dataDirectory, params string[] options) => StartAsync(dataDirectory, ownsData: false, options);
 
     /// <summary>`netkit users add NAME --password PW --data DIR`.</summary>
