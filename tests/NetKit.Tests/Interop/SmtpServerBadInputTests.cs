@@ -177,6 +177,21 @@ public class SmtpServerBadInputTests(SmtpBadInputServer fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Data_lineOf70000Bytes_answers554StoresNothingAndNextMessageWorks()
+    {
+        var (client, _) = await SmtpWireClient.ConnectEhloAsync(Server.Port);
+        await using var _ = client;
+        var message = Encoding.ASCII.GetBytes("Subject: one long line\r\n\r\n" + new string('w', 70_000) + "\r\n");
+
+        // Within SIZE, but a line longer than the server keeps (64 KiB): refused whole, after the dot.
+        AssertReply(554, "5.6.0", await client.SendMailAsync("a@example.com", ["long-data-line@example.com"], message));
+        AssertReply(250, null, await client.SendMailAsync("a@example.com", ["after-long-data-line@example.com"], "Subject: short\r\n\r\nshort\r\n"u8.ToArray()));
+
+        Assert.Empty(await Server.ListMailAsync("long-data-line@example.com"));
+        Assert.Single(await Server.ListMailAsync("after-long-data-line@example.com"));
+    }
+
+    [Fact]
     public async Task Data_withBareLineFeeds_answers554StoresNothingAndNothingIsSmuggled()
     {
         var (client, _) = await SmtpWireClient.ConnectEhloAsync(Server.Port);
