@@ -1,0 +1,92 @@
+using Microsoft.Data.Sqlite;
+
+namespace NetKit.Mail;
+
+/// <summary>
+/// The tables of mail.db, created on first open and versioned with PRAGMA user_version so
+/// a later NetKit can migrate them and an older one refuses a newer file instead of damaging it.
+/// </summary>
+internal static class MailSchema
+{
+    public const int Version = 1;
+
+    // Times are Unix milliseconds (UTC) so they sort and compare in SQL; the message's own Date
+    // header keeps its offset as ISO 8601 text. Ids use AUTOINCREMENT so an id shown to a user,
+    // or a content id, is never given to another message after a deletion.
+    private const string CreateV1 = """
+        CREATE TABLE users (
+            name       TEXT PRIMARY KEY NOT NULL,
+            credential TEXT NOT NULL,
+            created    INTEGER NOT NULL
+        );
+        CREATE TABLE mailboxes (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            account     TEXT NOT NULL,
+            name        TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL,
+            uidnext     INTEGER NOT NULL,
+            UNIQUE (account, name)
+        );
+        CREATE TABLE messages (
+            id               INTEGER PRIMARY KEY AUTOINCREMENT,
+            raw              BLOB NOT NULL,
+            size             INTEGER NOT NULL,
+            reverse_path     TEXT NOT NULL,
+            recipients       TEXT NOT NULL,
+            remote_address   TEXT,
+            helo             TEXT,
+            received         INTEGER NOT NULL,
+            from_text        TEXT NOT NULL,
+            to_text          TEXT NOT NULL,
+            subject          TEXT NOT NULL,
+            date             TEXT,
+            attachment_count INTEGER NOT NULL,
+            attachment_names TEXT NOT NULL
+        );
+        CREATE TABLE entries (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            mailbox_id    INTEGER NOT NULL REFERENCES mailboxes (id),
+            uid           INTEGER NOT NULL,
+            flags         TEXT NOT NULL DEFAULT '',
+            internal_date INTEGER NOT NULL,
+            message_id    INTEGER NOT NULL REFERENCES messages (id),
+            UNIQUE (mailbox_id, uid)
+        );
+        CREATE INDEX entries_message ON entries (message_id);
+        """;
+
+    /// <summary>Creates the schema in an empty database; refuses a database from a newer NetKit.</summary>
+    public static void Ensure(SqliteConnection connection, string path)
+    {
+        using var transaction = connection.BeginTransaction();
+        var version = Convert.ToInt32(Scalar(connection, transaction, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > Version)
+        {
+            throw new MailStoreException($"{path} has schema version {version}; this NetKit knows up to {Version}");
+        }
+
+        if (version == 0)
+        {
+            Execute(connection, transaction, CreateV1);
+            Execute(connection, transaction, $"PRAGMA user_version = {Version};");
+        }
+
+        transaction.Commit();
+    }
+
+    private static object? Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,262 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace NetKit.Mail;
+
+// Messages: delivery (group-committed), listing, reading and deletion.
+public sealed partial class MailStore
+{
+    /// <summary>The mailbox every delivery goes to.</summary>
+    public const string Inbox = "INBOX";
+
+    private const string SummaryColumns = """
+        SELECT e.id, b.account, b.name, e.uid, e.flags, e.internal_date, m.id, m.size, m.reverse_path, m.recipients,
+               m.remote_address, m.helo, m.from_text, m.to_text, m.subject, m.date, m.attachment_names
+        FROM entries e JOIN mailboxes b ON b.id = e.mailbox_id JOIN messages m ON m.id = e.message_id
+        """;
+
+    /// <summary>
+    /// Stores the message once and puts it in the INBOX of each recipient's account (account and
+    /// INBOX created on first use). Completes only once the message is durably committed.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredMessage>> DeliverAsync(MailDelivery delivery, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        ArgumentNullException.ThrowIfNull(delivery.ReversePath);
+        ArgumentNullException.ThrowIfNull(delivery.Recipients);
+        if (delivery.Recipients.Count == 0)
+        {
+            throw new MailStoreException("a delivery needs at least one recipient");
+        }
+
+        // Everything but the writing happens here, on the caller's thread: the writer only writes.
+        var accounts = delivery.Recipients.Select(r => MailUserNames.NormalizeAccount(r.Account)).Distinct(StringComparer.Ordinal).ToList();
+        var raw = ExactArray(delivery.Message);
+        var headers = MessageHeaders.Parse(raw);
+        var recipients = JsonSerializer.Serialize(delivery.Recipients.Select(r => r.Address).ToArray());
+        var attachments = JsonSerializer.Serialize(headers.AttachmentNames.ToArray());
+        var received = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        return await writer.EnqueueAsync<IReadOnlyList<StoredMessage>>(context =>
+        {
+            var insert = context.Command("""
+                INSERT INTO messages (raw, size, reverse_path, recipients, remote_address, helo, received,
+                                      from_text, to_text, subject, date, attachment_count, attachment_names)
+                VALUES ($raw, $size, $reverse, $recipients, $remote, $helo, $received,
+                        $from, $to, $subject, $date, $attachment_count, $attachment_names)
+                RETURNING id;
+                """);
+            var p = insert.Parameters;
+            p.AddWithValue("$raw", raw);
+            p.AddWithValue("$size", raw.LongLength);
+            p.AddWithValue("$reverse", delivery.ReversePath);
+            p.AddWithValue("$recipients", recipients);
+            p.AddWithValue("$remote", (object?)delivery.RemoteAddress ?? DBNull.Value);
+            p.AddWithValue("$helo", (object?)delivery.HeloName ?? DBNull.Value);
+            p.AddWithValue("$received", received);
+            p.AddWithValue("$from", headers.From);
+            p.AddWithValue("$to", headers.To);
+            p.AddWithValue("$subject", headers.Subject);
+            p.AddWithValue("$date", headers.Date is { } date ? date.ToString("o", CultureInfo.InvariantCulture) : DBNull.Value);
+            p.AddWithValue("$attachment_count", headers.AttachmentNames.Count);
+            p.AddWithValue("$attachment_names", attachments);
+            var contentId = (long)insert.ExecuteScalar()!;
+
+            var stored = new List<StoredMessage>(accounts.Count);
+            foreach (var account in accounts)
+            {
+                var (mailboxId, uid) = NextUid(context, account, Inbox);
+                var entry = context.Command("""
+                    INSERT INTO entries (mailbox_id, uid, flags, internal_date, message_id)
+                    VALUES ($mailbox, $uid, '', $date, $message) RETURNING id;
+                    """);
+                entry.Parameters.AddWithValue("$mailbox", mailboxId);
+                entry.Parameters.AddWithValue("$uid", uid);
+                entry.Parameters.AddWithValue("$date", received);
+                entry.Parameters.AddWithValue("$message", contentId);
+                stored.Add(new StoredMessage((long)entry.ExecuteScalar()!, account, Inbox, uid));
+            }
+
+            return stored;
+        }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes the mailbox's next UID (creating the mailbox on first use): UIDs only ever go up.</summary>
+    private static (long MailboxId, long Uid) NextUid(MailWriteContext context, string account, string mailbox)
+    {
+        var take = context.Command("UPDATE mailboxes SET uidnext = uidnext + 1 WHERE account = $account AND name = $name RETURNING id, uidnext - 1;");
+        take.Parameters.AddWithValue("$account", account);
+        take.Parameters.AddWithValue("$name", mailbox);
+        using (var row = take.ExecuteReader())
+        {
+            if (row.Read())
+            {
+                return (row.GetInt64(0), row.GetInt64(1));
+            }
+        }
+
+        // A new mailbox: its UIDVALIDITY is the time, and always above any other mailbox's, so a
+        // mailbox deleted and made again within one second still looks new to an IMAP client.
+        var create = context.Command("""
+            INSERT INTO mailboxes (account, name, uidvalidity, uidnext)
+            VALUES ($account, $name, max($now, coalesce((SELECT max(uidvalidity) FROM mailboxes), 0) + 1), 2)
+            RETURNING id;
+            """);
+        create.Parameters.AddWithValue("$account", account);
+        create.Parameters.AddWithValue("$name", mailbox);
+        create.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        return ((long)create.ExecuteScalar()!, 1);
+    }
+
+    /// <summary>Every message in the store, or in one account, by account and UID.</summary>
+    public async Task<IReadOnlyList<MessageSummary>> ListMessagesAsync(string? account = null, CancellationToken ct = default)
+    {
+        if (account is null)
+        {
+            return await QueryAsync(SummaryColumns + " ORDER BY b.account, b.name, e.uid;", _ => { }, ReadSummary, ct).ConfigureAwait(false);
+        }
+
+        var normalized = MailUserNames.NormalizeAccount(account);
+        return await QueryAsync(
+            SummaryColumns + " WHERE b.account = $account ORDER BY b.name, e.uid;",
+            p => p.AddWithValue("$account", normalized),
+            ReadSummary,
+            ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The messages of one mailbox of an account, by UID (what IMAP SELECT and POP3 show).</summary>
+    public async Task<IReadOnlyList<MessageSummary>> ListMessagesAsync(string account, string mailbox, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        var normalized = MailUserNames.NormalizeAccount(account);
+        return await QueryAsync(
+            SummaryColumns + " WHERE b.account = $account AND b.name = $name ORDER BY e.uid;",
+            p =>
+            {
+                p.AddWithValue("$account", normalized);
+                p.AddWithValue("$name", mailbox);
+            },
+            ReadSummary,
+            ct).ConfigureAwait(false);
+    }
+
+    public async Task<MessageSummary?> FindMessageAsync(long id, CancellationToken ct = default)
+    {
+        var found = await QueryAsync(SummaryColumns + " WHERE e.id = $id;", p => p.AddWithValue("$id", id), ReadSummary, ct).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <summary>The exact bytes delivered, or null when there is no message <paramref name="id"/>.</summary>
+    public async Task<byte[]?> ReadMessageAsync(long id, CancellationToken ct = default)
+    {
+        var found = await QueryAsync(
+            "SELECT m.raw FROM entries e JOIN messages m ON m.id = e.message_id WHERE e.id = $id;",
+            p => p.AddWithValue("$id", id),
+            row => (byte[])row.GetValue(0),
+            ct).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <summary>A mailbox's UIDVALIDITY, UIDNEXT and message count, or null when it does not exist yet.</summary>
+    public async Task<MailboxInfo?> GetMailboxAsync(string account, string mailbox = Inbox, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        var found = await QueryMailboxesAsync(account, " AND b.name = $name", p => p.AddWithValue("$name", mailbox), ct).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <summary>The mailboxes of an account, by name (none until its first message).</summary>
+    public async Task<IReadOnlyList<MailboxInfo>> ListMailboxesAsync(string account, CancellationToken ct = default) =>
+        await QueryMailboxesAsync(account, " ORDER BY b.name", _ => { }, ct).ConfigureAwait(false);
+
+    private Task<List<MailboxInfo>> QueryMailboxesAsync(string account, string rest, Action<SqliteParameterCollection> bind, CancellationToken ct)
+    {
+        var normalized = MailUserNames.NormalizeAccount(account);
+        return QueryAsync(
+            """
+            SELECT b.id, b.account, b.name, b.uidvalidity, b.uidnext, (SELECT count(*) FROM entries e WHERE e.mailbox_id = b.id)
+            FROM mailboxes b WHERE b.account = $account
+            """ + rest + ";",
+            p =>
+            {
+                p.AddWithValue("$account", normalized);
+                bind(p);
+            },
+            row => new MailboxInfo(row.GetInt64(0), row.GetString(1), row.GetString(2), row.GetInt64(3), row.GetInt64(4), row.GetInt32(5)),
+            ct);
+    }
+
+    /// <summary>
+    /// Replaces a message's flags (IMAP STORE; space-separated, e.g. "\Seen \Flagged").
+    /// False when there is no message <paramref name="id"/>.
+    /// </summary>
+    public Task<bool> SetFlagsAsync(long id, string flags, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(flags);
+        return writer.EnqueueAsync(context =>
+        {
+            var command = context.Command("UPDATE entries SET flags = $flags WHERE id = $id;");
+            command.Parameters.AddWithValue("$flags", flags);
+            command.Parameters.AddWithValue("$id", id);
+            return command.ExecuteNonQuery() == 1;
+        }, ct);
+    }
+
+    /// <summary>
+    /// Removes messages from their mailboxes (IMAP EXPUNGE, POP3 DELE at QUIT), all or none, in one
+    /// transaction; a stored content goes when no mailbox holds it any more. Their UIDs are never
+    /// given again. Returns how many of <paramref name="ids"/> existed.
+    /// </summary>
+    public Task<int> DeleteMessagesAsync(IEnumerable<long> ids, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var distinct = ids.Distinct().ToArray();
+        return writer.EnqueueAsync(context =>
+        {
+            var deleted = 0;
+            foreach (var id in distinct)
+            {
+                var remove = context.Command("DELETE FROM entries WHERE id = $id RETURNING message_id;");
+                remove.Parameters.AddWithValue("$id", id);
+                if (remove.ExecuteScalar() is not long contentId)
+                {
+                    continue;
+                }
+
+                deleted++;
+                var orphan = context.Command("DELETE FROM messages WHERE id = $content AND NOT EXISTS (SELECT 1 FROM entries WHERE message_id = $content);");
+                orphan.Parameters.AddWithValue("$content", contentId);
+                orphan.ExecuteNonQuery();
+            }
+
+            return deleted;
+        }, ct);
+    }
+
+    private static MessageSummary ReadSummary(SqliteDataReader row) => new(
+        Id: row.GetInt64(0),
+        Account: row.GetString(1),
+        Mailbox: row.GetString(2),
+        Uid: row.GetInt64(3),
+        Flags: row.GetString(4),
+        InternalDate: DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(5)),
+        ContentId: row.GetInt64(6),
+        Size: row.GetInt64(7),
+        ReversePath: row.GetString(8),
+        Recipients: JsonSerializer.Deserialize<string[]>(row.GetString(9)) ?? [],
+        RemoteAddress: row.IsDBNull(10) ? null : row.GetString(10),
+        HeloName: row.IsDBNull(11) ? null : row.GetString(11),
+        From: row.GetString(12),
+        To: row.GetString(13),
+        Subject: row.GetString(14),
+        Date: row.IsDBNull(15) ? null : DateTimeOffset.Parse(row.GetString(15), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+        AttachmentNames: JsonSerializer.Deserialize<string[]>(row.GetString(16)) ?? []);
+
+    /// <summary>The bytes as an array of exactly their length (SQLite binds a whole array).</summary>
+    private static byte[] ExactArray(ReadOnlyMemory<byte> bytes) =>
+        MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Array is not null && segment.Offset == 0 && segment.Count == segment.Array.Length
+            ? segment.Array
+            : bytes.ToArray();
+}

@@ -1,0 +1,39 @@
+using Microsoft.Data.Sqlite;
+
+namespace NetKit.Mail;
+
+/// <summary>
+/// The writer's connection inside the current transaction, with its commands kept compiled:
+/// the same few statements run thousands of times a second.
+/// </summary>
+internal sealed class MailWriteContext(SqliteConnection connection) : IDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> commands = new(StringComparer.Ordinal);
+
+    public SqliteTransaction? Transaction { get; set; }
+
+    /// <summary>The command for <paramref name="sql"/>, its parameters cleared, bound to the current transaction.</summary>
+    public SqliteCommand Command(string sql)
+    {
+        if (!commands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            commands.Add(sql, command);
+        }
+
+        command.Transaction = Transaction;
+        command.Parameters.Clear();
+        return command;
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in commands.Values)
+        {
+            command.Dispose();
+        }
+
+        commands.Clear();
+    }
+}

@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using NetKit.Mail;
+using NetKit.Tests.Mail;
+using NetKit.Tests.Support;
+
+namespace NetKit.Tests.Cli;
+
+// `netkit users` and `netkit mail` end to end: the real CLI against a mail store in a temporary directory.
+public sealed class MailCommandTests : IDisposable
+{
+    private readonly string data = Directory.CreateTempSubdirectory("nk-cli-mail-").FullName;
+
+    public void Dispose() => Directory.Delete(data, recursive: true);
+
+    private Task<ProcessResult> NetkitWithStdin(string stdin, params string[] arguments) => NetkitCli.RunAsync([.. arguments, "--data", data], stdin);
+
+    private Task<ProcessResult> Netkit(params string[] arguments) => NetkitCli.RunAsync([.. arguments, "--data", data]);
+
+    private async Task<IReadOnlyList<StoredMessage>> DeliverAsync(byte[] raw, params string[] accounts)
+    {
+        await using var store = MailStore.Open(data);
+        return await store.DeliverAsync(TempMailStore.Delivery(raw, accounts));
+    }
+
+    [Fact]
+    public async Task Users_addListRemove_endToEnd()
+    {
+        var added = await Netkit("users", "add", "Alice", "--password", "s3cret");
+        Assert.True(added.ExitCode == 0, added.ToString());
+        Assert.Equal("added user alice\n", added.Stdout);
+
+        var fromStdin = await NetkitWithStdin("from-stdin-pw\n", "users", "add", "bob");
+        Assert.True(fromStdin.ExitCode == 0, fromStdin.ToString());
+        Assert.DoesNotContain("from-stdin-pw", fromStdin.Stdout + fromStdin.Stderr, StringComparison.Ordinal);
+
+        var list = await Netkit("users", "list");
+        Assert.Equal(["alice", "bob"], list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')[0]));
+        var json = JsonNode.Parse((await Netkit("users", "list", "--json")).Stdout)!.AsArray();
+        Assert.Equal(["alice", "bob"], json.Select(u => (string?)u!["name"]));
+
+        await using (var store = MailStore.Open(data))
+        {
+            Assert.NotNull(await store.VerifyPasswordAsync("alice", "s3cret"));
+            Assert.NotNull(await store.VerifyPasswordAsync("bob", "from-stdin-pw"));
+        }
+
+        var removed = await Netkit("users", "remove", "ALICE");
+        Assert.True(removed.ExitCode == 0, removed.ToString());
+        Assert.Equal(["bob"], (await Netkit("users", "list")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')[0]));
+    }
+
+    [Fact]
+    public async Task UsersAdd_whileAServerHoldsTheStoreOpen_bothSeeTheChange()
+    {
+        await using var store = MailStore.Open(data);
+        await store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("before"), "bob"));
+
+        var added = await Netkit("users", "add", "bob", "--password", "pw");
+        await store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("after"), "bob"));
+        var list = await Netkit("mail", "list", "--json");
+
+        Assert.True(added.ExitCode == 0, added.ToString());
+        Assert.NotNull(await store.VerifyPasswordAsync("bob", "pw"));
+        Assert.Equal(["before", "after"], JsonNode.Parse(list.Stdout)!.AsArray().Select(m => (string?)m!["subject"]));
+    }
+
+    [Theory]
+    [InlineData("users", "--help")]
+    [InlineData("users", "add", "--help")]
+    [InlineData("users", "list", "--help")]
+    [InlineData("users", "remove", "--help")]
+    [InlineData("mail", "--help")]
+    [InlineData("mail", "list", "--help")]
+    [InlineData("mail", "show", "--help")]
+    public async Task Help_usersAndMailCommands_printUsageAndExitZero(params string[] arguments)
+    {
+        var result = await NetkitCli.RunAsync(arguments);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Usage:", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal("", result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("users", "add", "alice", "--password", "again")]
+    [InlineData("users", "add", "not valid", "--password", "pw")]
+    [InlineData("users", "remove", "nobody")]
+    public async Task Users_refused_oneLineAndExitOne(params string[] arguments)
+    {
+        Assert.Equal(0, (await Netkit("users", "add", "alice", "--password", "pw")).ExitCode);
+
+        var result = await Netkit(arguments);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var line = Assert.Single(result.StderrLines);
+        Assert.StartsWith("netkit: ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UsersAdd_emptyPasswordOnStdin_usageError()
+    {
+        var result = await NetkitWithStdin("", "users", "add", "alice");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal("netkit: the password is empty", Assert.Single(result.StderrLines));
+    }
+
+    [Fact]
+    public async Task MailList_emptyStore_saysSoAndJsonIsEmptyArray()
+    {
+        var text = await Netkit("mail", "list");
+        var json = await Netkit("mail", "list", "--json");
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Equal("no messages\n", text.Stdout);
+        Assert.Equal("[]\n", json.Stdout);
+        Assert.True(File.Exists(Path.Combine(data, "mail.db")));
+    }
+
+    [Fact]
+    public async Task MailList_windows1251Message_tableAndJsonShowDecodedSubject()
+    {
+        var stored = Assert.Single(await DeliverAsync(MailStoreDeliveryTests.Windows1251Message(), "bob"));
+        await DeliverAsync(TempMailStore.Message("for carol"), "carol@example.com");
+
+        var table = await Netkit("mail", "list");
+        var onlyBob = await Netkit("mail", "list", "--mailbox", "bob", "--json");
+
+        Assert.True(table.ExitCode == 0, table.ToString());
+        var row = Assert.Single(table.Stdout.Split('\n'), l => l.Contains("Привет, мир!", StringComparison.Ordinal));
+        Assert.Contains("Иван Петров", row, StringComparison.Ordinal);
+        Assert.Contains("2026-11-26 14:05", row, StringComparison.Ordinal);
+        Assert.Contains(MailStoreDeliveryTests.Windows1251Message().Length.ToString(System.Globalization.CultureInfo.InvariantCulture), row, StringComparison.Ordinal);
+        Assert.Contains(table.Stdout.Split('\n'), l => l.Contains("carol@example.com", StringComparison.Ordinal) && l.Contains("for carol", StringComparison.Ordinal));
+        var message = Assert.Single(JsonNode.Parse(onlyBob.Stdout)!.AsArray())!;
+        Assert.Equal(stored.Id, (long)message["id"]!);
+        Assert.Equal("Привет, мир!", (string?)message["subject"]);
+        Assert.Equal("bob", (string?)message["account"]);
+    }
+
+    [Fact]
+    public async Task MailShow_windows1251Body_decodedToUnicode()
+    {
+        var stored = Assert.Single(await DeliverAsync(MailStoreDeliveryTests.Windows1251Message(), "bob"));
+
+        var result = await Netkit("mail", "show", stored.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Subject: Привет, мир!\n", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Date: Thu, 26 Nov 2026 14:05:00 +0300\n", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("From: \"Иван Петров\" <ivan@example.ru>\n", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\nЗдравствуйте, это письмо в кодировке Windows-1251.\nВторая строка.\n", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("just text, no headers\r\n")]
+    public async Task MailShow_notAMimeMessage_showsWhatThereIs(string text)
+    {
+        var stored = Assert.Single(await DeliverAsync(System.Text.Encoding.ASCII.GetBytes(text), "bob"));
+
+        var result = await Netkit("mail", "show", stored.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("", result.Stderr);
+    }
+
+    [Fact]
+    public async Task MailShow_raw_writesTheExactStoredBytes()
+    {
+        var raw = MailStoreDeliveryTests.Windows1251Message();
+        var stored = Assert.Single(await DeliverAsync(raw, "bob"));
+
+        var (exitCode, stdout) = await RunForBytesAsync("mail", "show", stored.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "--raw", "--data", data);
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(raw, stdout);
+    }
+
+    [Theory]
+    [InlineData("999", 1, "netkit: no message 999")]
+    [InlineData("abc", 2, "netkit: not a message id: \"abc\"")]
+    [InlineData("-1", 2, "netkit: not a message id: \"-1\"")]
+    public async Task MailShow_badId_oneLineAndExitCode(string id, int exitCode, string line)
+    {
+        await DeliverAsync(TempMailStore.Message("exists"), "bob");
+
+        var result = await Netkit("mail", "show", id);
+
+        Assert.True(result.ExitCode == exitCode, result.ToString());
+        Assert.Equal(line, Assert.Single(result.StderrLines));
+        Assert.Equal("", result.Stdout);
+    }
+
+    /// <summary>Runs the CLI and keeps its stdout as bytes (ProcessRunner decodes it as UTF-8).</summary>
+    private static async Task<(int ExitCode, byte[] Stdout)> RunForBytesAsync(params string[] arguments)
+    {
+        var info = ProcessRunner.StartInfo(NetkitCli.DotnetHost, [NetkitCli.DllPath, .. arguments], null);
+        using var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        using var bytes = new MemoryStream();
+        using var deadline = new CancellationTokenSource(ProcessRunner.DefaultTimeout);
+        var stderr = process.StandardError.ReadToEndAsync(deadline.Token);
+        await process.StandardOutput.BaseStream.CopyToAsync(bytes, deadline.Token);
+        await process.WaitForExitAsync(deadline.Token);
+        Assert.True(process.ExitCode == 0, await stderr);
+        return (process.ExitCode, bytes.ToArray());
+    }
+}
