@@ -1,17 +1,27 @@
 using Microsoft.Extensions.Logging;
+using NetKit.Mail;
 using NetKit.Services;
 using NetKit.Smtp.Server;
 
 namespace NetKit.Cli.Commands;
 
-/// <summary>The stores a run of `netkit serve` opens for its services, closed when it ends.</summary>
+/// <summary>The stores a run of `netkit serve` opens for its services (the mail store, DIR/mail.db), closed when it ends.</summary>
 internal sealed class ServeStores : IAsyncDisposable
 {
+    private MailStore? _mail;
+
+    /// <summary>Opens the mail store: SMTP delivers into it and checks AUTH against its users.</summary>
     public ServeContext CreateContext(string dataDirectory, SmtpServerOptions smtp, ILoggerFactory logging)
     {
-        _ = dataDirectory; // The mail store will live here (DIR/mail.db).
-        return new ServeContext(logging, smtp, new InMemorySmtpMessageStore());
+        _mail ??= MailStore.Open(dataDirectory);
+        return new ServeContext(logging, smtp with { Users = _mail }, new MailStoreMessageStore(_mail));
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        if (_mail is not null)
+        {
+            await _mail.DisposeAsync();
+        }
+    }
 }

@@ -41,6 +41,17 @@ internal static class SmtpReplies
     public static readonly SmtpWireReply DataLineTooLong = new(554, "5.6.0", "A message line is too long");
     public static readonly SmtpWireReply LocalError = new(451, "4.3.0", "Local error in processing; try again later");
 
+    public static readonly SmtpWireReply Authenticated = new(235, "2.7.0", "Authentication successful");
+    public static readonly SmtpWireReply AuthSyntax = new(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
+    public static readonly SmtpWireReply AuthCancelled = new(501, "5.0.0", "Authentication cancelled");
+    public static readonly SmtpWireReply AuthNotBase64 = new(501, "5.5.2", "Cannot decode the response (base64 expected)");
+    public static readonly SmtpWireReply AuthLineTooLong = new(500, "5.5.6", "Authentication exchange line is too long");
+    public static readonly SmtpWireReply AlreadyAuthenticated = new(503, "5.5.1", "Already authenticated");
+    public static readonly SmtpWireReply UnknownMechanism = new(504, "5.5.4", "Unrecognized authentication mechanism");
+    public static readonly SmtpWireReply EncryptionRequired = new(538, "5.7.11", "Encryption required for requested authentication mechanism");
+    public static readonly SmtpWireReply AuthFailed = new(535, "5.7.8", "Authentication credentials invalid");
+    public static readonly SmtpWireReply TooManyAuthFailures = new(421, "4.7.0", "Too many failed authentication attempts; closing the connection");
+
     public static readonly SmtpWireReply TooManyErrors = new(421, "4.7.0", "Too many errors; closing the connection");
     public static readonly SmtpWireReply Timeout = new(421, "4.4.2", "Timeout; closing the connection");
     public static readonly SmtpWireReply ShuttingDown = new(421, "4.3.2", "Server shutting down; try again later");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NetKit.Sasl;
 using NetKit.Transport;
 
 namespace NetKit.Smtp.Server;
@@ -48,7 +49,7 @@ public sealed class SmtpServer
     internal SmtpWireReply Closing { get; }
 
     /// <summary>The AUTH mechanisms offered, strongest first (none until users are configured).</summary>
-    internal IReadOnlyList<string> AuthMechanisms => [];
+    internal IReadOnlyList<string> AuthMechanisms => Options.Users is null ? [] : SaslServer.Supported;
 
     /// <summary>Serves one connection until the client quits, breaks a limit or leaves.</summary>
     public async Task HandleAsync(NetConnection connection, CancellationToken stopping)

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using NetKit.Sasl;
 
 namespace NetKit.Smtp.Server;
 
@@ -57,6 +58,9 @@ public sealed record SmtpServerOptions
 
     /// <summary>How long a STARTTLS handshake may take.</summary>
     public TimeSpan TlsHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The users AUTH checks (the mail store is one); none: AUTH is neither offered nor accepted.</summary>
+    public ISaslCredentialStore? Users { get; init; }
 
     /// <summary>Allow AUTH without TLS, but only from loopback peers (a password on the wire of this machine only).</summary>
     public bool AllowPlaintextAuth { get; init; }
