@@ -48,7 +48,8 @@ public class SmtpServerAuthGuessingTests
         await using var _ = client;
 
         Assert.Equal(334, (await client.CommandAsync("AUTH LOGIN")).Code);
-        SmtpServerBadInputTests.AssertReply(501, "5.7.0", await client.CommandAsync("*"));
+        // RFC 4954 section 4: the server MUST reject a cancelled AUTH with 501 (it names no enhanced code).
+        SmtpServerBadInputTests.AssertReply(501, null, await client.CommandAsync("*"));
         Assert.Equal(334, (await client.CommandAsync("AUTH LOGIN")).Code);
         Assert.Equal(334, (await client.CommandAsync(Convert.ToBase64String("dave"u8))).Code);
         SmtpServerBadInputTests.AssertReply(235, "2.7.0", await client.CommandAsync(Convert.ToBase64String("pw"u8)));

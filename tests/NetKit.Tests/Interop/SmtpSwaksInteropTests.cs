@@ -17,7 +17,7 @@ public class SmtpSwaksInteropTests
         var stored = Encoding.UTF8.GetString(await server.SingleStoredAsync("plain@example.com"));
         Assert.Contains("\r\nSubject: swaks plain\r\n", stored, StringComparison.Ordinal);
         Assert.Contains("\r\nX-Mailer: swaks ", stored, StringComparison.Ordinal);
-        Assert.EndsWith("\r\n\r\nПривет от swaks\r\n\r\n", stored, StringComparison.Ordinal);
+        Assert.Contains("\r\n\r\nПривет от swaks\r\n", stored, StringComparison.Ordinal);
         Assert.Contains("<-  250 ", swaks.Stdout, StringComparison.Ordinal);
     }
 
