@@ -23,12 +23,12 @@ if [ "${NETKIT_SKIP_BUILD:-0}" != 1 ]; then
   dotnet build -c Release src/NetKit.Cli -nologo -v q >/dev/null
 fi
 dll=src/NetKit.Cli/bin/Release/net10.0/NetKit.Cli.dll
-netkit() { dotnet "$dll" "$@"; }
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 data=$(mktemp -d)
 log=$(mktemp)
-netkit serve --quiet "smtp=127.0.0.1:$port" --catch-all --data "$data" >"$log" 2>&1 &
+# dotnet itself in the background (not a function or subshell), so $! is the server to stop.
+dotnet "$dll" serve --quiet "smtp=127.0.0.1:$port" --catch-all --data "$data" >"$log" 2>&1 &
 server=$!
 stop() {
   kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
@@ -63,7 +63,7 @@ last=$(tail -n 1 "$out"); rm -f "$out"
 
 # Every message that got 250 must be in the store: warm-up plus every round.
 expected=$((warmup + msgs * rounds))
-stored=$(netkit mail list --json --data "$data" | python3 -c '
+stored=$(dotnet "$dll" mail list --json --data "$data" | python3 -c '
 import json, sys
 doc = json.load(sys.stdin)
 messages = doc if isinstance(doc, list) else doc["messages"]
