@@ -66,10 +66,10 @@ internal static class ServeCommand
             var level = parse.GetValue(quiet) ? LogLevel.Warning : parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information;
             using var logging = CliLogging.Create(level);
             using var traceOutput = parse.GetValue(trace) ? new QueuedTextWriter(Console.Out) : null;
-            // STARTTLS on smtp and implicit TLS share the one certificate of the data directory.
-            var certificate = plan.Any(p => p.Tls || p.Service.NeedsContext)
-                ? TlsCertificates.LoadOrCreateSelfSigned(CliPaths.DataDirectory(parse.GetValue(data)))
-                : null;
+            // The data directory holds the TLS certificate (implicit TLS and smtp's STARTTLS
+            // share it) and the stores; a run of plain simple services never creates it.
+            var dataDirectory = plan.Any(p => p.Tls || p.Service.NeedsContext) ? CliPaths.DataDirectory(parse.GetValue(data)) : null;
+            var certificate = dataDirectory is null ? null : TlsCertificates.LoadOrCreateSelfSigned(dataDirectory);
             var options = new StreamServerOptions
             {
                 MaxConnections = parse.GetValue(maxConnections),
@@ -80,7 +80,7 @@ internal static class ServeCommand
             };
             await using var stores = new ServeStores();
             var context = plan.Any(p => p.Service.NeedsContext)
-                ? stores.CreateContext(CliPaths.DataDirectory(parse.GetValue(data)), smtpOptions with { Certificate = certificate }, logging)
+                ? stores.CreateContext(dataDirectory!, smtpOptions with { Certificate = certificate }, logging)
                 : null;
             await using var running = new RunningServers();
             foreach (var listener in plan)

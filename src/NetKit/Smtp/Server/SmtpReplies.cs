@@ -52,6 +52,8 @@ internal static class SmtpReplies
     public static readonly SmtpWireReply AuthFailed = new(535, "5.7.8", "Authentication credentials invalid");
     public static readonly SmtpWireReply TooManyAuthFailures = new(421, "4.7.0", "Too many failed authentication attempts; closing the connection");
 
+    public static readonly SmtpWireReply NotHttp = new(221, "2.7.0", "This is an SMTP server, not a web server; goodbye");
+
     public static readonly SmtpWireReply TooManyErrors = new(421, "4.7.0", "Too many errors; closing the connection");
     public static readonly SmtpWireReply Timeout = new(421, "4.4.2", "Timeout; closing the connection");
     public static readonly SmtpWireReply ShuttingDown = new(421, "4.3.2", "Server shutting down; try again later");

@@ -25,6 +25,7 @@ public sealed class SmtpServer
         ArgumentNullException.ThrowIfNull(store);
         Store = store;
         Options = options ?? new SmtpServerOptions();
+        Validate(Options);
         Logger = logger ?? NullLogger.Instance;
         Greeting = new SmtpWireReply(new SmtpReply(220, (EnhancedStatusCode?)null, [$"{Options.HostName} {Options.Banner}"]));
         Helo = new SmtpWireReply(new SmtpReply(250, (EnhancedStatusCode?)null, [Options.HostName]));
@@ -85,6 +86,25 @@ public sealed class SmtpServer
         ArgumentNullException.ThrowIfNull(connection);
         connection.Trace?.Sent(Closing.Lines[0]);
         await connection.SendAsync(Closing.Bytes, cancellationToken);
+    }
+
+    private static void Validate(SmtpServerOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxMessageSize, 1, nameof(options.MaxMessageSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxRecipients, 1, nameof(options.MaxRecipients));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxCommandLineLength, 512, nameof(options.MaxCommandLineLength));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDataLineLength, 998, nameof(options.MaxDataLineLength));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxErrors, 1, nameof(options.MaxErrors));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAuthFailures, 1, nameof(options.MaxAuthFailures));
+        if (options.CommandTimeout <= TimeSpan.Zero || options.DataTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "timeouts must be positive");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.HostName) || options.HostName.Any(char.IsWhiteSpace))
+        {
+            throw new ArgumentException("HostName must be one host name", nameof(options));
+        }
     }
 
     private SmtpWireReply BuildEhlo(bool startTls, bool auth)

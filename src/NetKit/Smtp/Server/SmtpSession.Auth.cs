@@ -146,6 +146,7 @@ internal sealed partial class SmtpSession
     private async ValueTask<bool> FailAuthAsync(SaslStep step)
     {
         _authFailures++;
+        SmtpServerMetrics.AuthFailed();
         SmtpServerLog.AuthFailed(_server.Logger, _connection.Remote, step.UserName, step.Reason);
         await _output.FlushAsync(_stopping);
         await Task.Delay(_options.AuthFailureDelay * _authFailures, _stopping);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Net;
 using NetKit.Transport;
 
 namespace NetKit.Smtp.Server;
@@ -23,12 +24,9 @@ internal sealed partial class SmtpSession
 
         var refusal = _state switch
         {
-            SmtpSessionState.Connected => SmtpReplies.HelloFirst,
-            SmtpSessionState.Greeted => SmtpReplies.NeedMail,
-            SmtpSessionState.InTransaction => SmtpReplies.NoValidRecipients,
             SmtpSessionState.ReceivingBdat => SmtpReplies.NotDuringBdat,
-            _ when _mail!.Body == SmtpBodyType.BinaryMime => SmtpReplies.BinaryNeedsBdat,
-            _ => null,
+            SmtpSessionState.HaveRecipients when _mail!.Body == SmtpBodyType.BinaryMime => SmtpReplies.BinaryNeedsBdat,
+            _ => NoMessageYet(),
         };
         if (refusal is not null)
         {
@@ -63,13 +61,14 @@ internal sealed partial class SmtpSession
             case SmtpDataOutcome.Complete:
                 await DeliverAsync(message);
                 break;
+            case SmtpDataOutcome.TooBig:
+                Refuse(SmtpReplies.MessageTooBig, "too_big");
+                break;
+            case SmtpDataOutcome.BareLineFeed:
+                Refuse(SmtpReplies.BareLineFeed, "bare_lf");
+                break;
             default:
-                _output.Add(outcome switch
-                {
-                    SmtpDataOutcome.TooBig => SmtpReplies.MessageTooBig,
-                    SmtpDataOutcome.BareLineFeed => SmtpReplies.BareLineFeed,
-                    _ => SmtpReplies.DataLineTooLong,
-                });
+                Refuse(SmtpReplies.DataLineTooLong, "line_too_long");
                 break;
         }
 
@@ -86,14 +85,7 @@ internal sealed partial class SmtpSession
             return true;
         }
 
-        var refusal = _state switch
-        {
-            SmtpSessionState.Connected => SmtpReplies.HelloFirst,
-            SmtpSessionState.Greeted => SmtpReplies.NeedMail,
-            SmtpSessionState.InTransaction => SmtpReplies.NoValidRecipients,
-            _ => null,
-        };
-        if (refusal is not null)
+        if (NoMessageYet() is { } refusal)
         {
             // RFC 3030 2: the chunk's bytes follow regardless; read past them to stay in step.
             if (!await ReadChunkAsync(size, keep: false))
@@ -128,7 +120,7 @@ internal sealed partial class SmtpSession
 
         if (_bdatTooBig)
         {
-            _output.Add(SmtpReplies.MessageTooBig);
+            Refuse(SmtpReplies.MessageTooBig, "too_big");
         }
         else
         {
@@ -138,6 +130,15 @@ internal sealed partial class SmtpSession
         ResetTransaction();
         return true;
     }
+
+    /// <summary>Why DATA or BDAT cannot start a message now (no greeting, no MAIL, no recipient), or null.</summary>
+    private SmtpWireReply? NoMessageYet() => _state switch
+    {
+        SmtpSessionState.Connected => SmtpReplies.HelloFirst,
+        SmtpSessionState.Greeted => SmtpReplies.NeedMail,
+        SmtpSessionState.InTransaction => SmtpReplies.NoValidRecipients,
+        _ => null,
+    };
 
     /// <summary><c>n</c> or <c>n LAST</c>.</summary>
     private static bool TryParseBdat(string argument, out long size, out bool last)
@@ -195,7 +196,7 @@ internal sealed partial class SmtpSession
     {
         var data = buffer.WrittenSpan.ToArray();
         var message = new SmtpReceivedMessage(
-            data, _mail!.ReversePathText, [.. _recipients], _mail, _heloName, _connection.Remote,
+            data, _mail!.ReversePathText, [.. _recipients], _mail, _heloName, RemoteAddress,
             _connection.IsTls, _user, DateTimeOffset.UtcNow);
         if (_options.OnMessage is { } hook)
         {
@@ -207,13 +208,30 @@ internal sealed partial class SmtpSession
             catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
             {
                 SmtpServerLog.HookFailed(_server.Logger, ex, _connection.Remote);
-                _output.Add(SmtpReplies.LocalError);
+                Refuse(SmtpReplies.LocalError, "hook");
+                return;
+            }
+
+            if (verdict is { IsIntermediate: true })
+            {
+                // 3xx would make the client send more; the hook cannot mean that.
+                SmtpServerLog.HookFailed(_server.Logger, new InvalidOperationException($"the hook answered {verdict.Code}; only 2xx, 4xx or 5xx end a message"), _connection.Remote);
+                Refuse(SmtpReplies.LocalError, "hook");
                 return;
             }
 
             if (verdict is not null)
             {
-                _output.Add(new SmtpWireReply(verdict));
+                if (verdict.IsSuccess)
+                {
+                    SmtpServerMetrics.MessageAccepted(data.Length);
+                    _output.Add(new SmtpWireReply(verdict));
+                }
+                else
+                {
+                    Refuse(new SmtpWireReply(verdict), "hook");
+                }
+
                 return;
             }
         }
@@ -226,13 +244,25 @@ internal sealed partial class SmtpSession
         catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
             SmtpServerLog.DeliveryFailed(_server.Logger, ex, _connection.Remote);
-            _output.Add(SmtpReplies.LocalError);
+            Refuse(SmtpReplies.LocalError, "store");
             return;
         }
+
+        SmtpServerMetrics.MessageAccepted(data.Length);
 
         SmtpServerLog.Stored(_server.Logger, _connection.Remote, data.Length, message.ReversePath, message.Recipients.Count, id);
         _output.Add(id is null ? SmtpReplies.Ok : new SmtpWireReply(250, "2.0.0", $"Ok: stored as {id}"));
     }
+
+    /// <summary>A complete message refused: the reply, and the count by reason.</summary>
+    private void Refuse(SmtpWireReply reply, string reason)
+    {
+        SmtpServerMetrics.MessageRefused(reason);
+        _output.Add(reply);
+    }
+
+    /// <summary>The peer's address without the port (a Unix socket's path as it is).</summary>
+    private string RemoteAddress => _connection.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : _connection.Remote;
 
     private void ResetMessage()
     {

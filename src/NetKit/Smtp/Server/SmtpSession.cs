@@ -42,8 +42,6 @@ internal sealed partial class SmtpSession : IDisposable
         }
     }
 
-    public SmtpSessionState State => _state;
-
     public async Task RunAsync()
     {
         _output.Add(_server.Greeting);
@@ -142,11 +140,20 @@ internal sealed partial class SmtpSession : IDisposable
                 return await StartTlsAsync(argument);
             case SmtpVerb.Auth:
                 return await AuthAsync(argument);
+            case SmtpVerb.Unknown when IsHttpRequest(bytes):
+                // A browser tricked into posting to the SMTP port (cross-protocol attack):
+                // nothing that follows is SMTP, so end it at once, as Postfix does.
+                await CloseWithAsync(SmtpReplies.NotHttp);
+                return false;
             default:
                 Error(SmtpReplies.Unrecognized);
                 return true;
         }
     }
+
+    private static bool IsHttpRequest(ReadOnlySpan<byte> line) =>
+        line.StartsWith("GET "u8) || line.StartsWith("POST "u8) || line.StartsWith("CONNECT "u8)
+        || line.StartsWith("HEAD "u8) || line.StartsWith("PUT "u8);
 
     /// <summary>
     /// Reads a line within <paramref name="timeout"/>. When the next line is not

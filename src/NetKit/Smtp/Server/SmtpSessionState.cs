@@ -1,7 +1,7 @@
 namespace NetKit.Smtp.Server;
 
 /// <summary>Where an SMTP session stands; each command is allowed in some states only.</summary>
-public enum SmtpSessionState
+internal enum SmtpSessionState
 {
     /// <summary>Greeted by us; the client has not said EHLO or HELO yet (again, after STARTTLS).</summary>
     Connected,

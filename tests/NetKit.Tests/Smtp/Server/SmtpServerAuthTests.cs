@@ -11,8 +11,6 @@ namespace NetKit.Tests.Smtp.Server;
 
 public class SmtpServerAuthTests
 {
-    private static readonly Lazy<System.Security.Cryptography.X509Certificates.X509Certificate2> Certificate = new(() => TlsCertificates.CreateSelfSigned());
-
     private sealed class Users(params (string Name, string Password)[] users) : ISaslCredentialStore
     {
         private readonly Dictionary<string, ScramCredential> _users = users.ToDictionary(u => u.Name, u => ScramCredential.Create(u.Password), StringComparer.OrdinalIgnoreCase);
@@ -25,7 +23,7 @@ public class SmtpServerAuthTests
     {
         Users = new Users(("bob", "s3cret-pw")),
         AllowPlaintextAuth = plaintext,
-        Certificate = Certificate.Value,
+        Certificate = SmtpServerHarness.Certificate,
         AuthFailureDelay = TimeSpan.FromMilliseconds(10),
     };
 

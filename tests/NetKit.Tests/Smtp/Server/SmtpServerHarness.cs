@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using NetKit.Smtp.Server;
 using NetKit.Transport;
@@ -10,6 +11,7 @@ namespace NetKit.Tests.Smtp.Server;
 /// <summary>Our SMTP server in this process on a free loopback port, with an in-memory store to look into.</summary>
 internal sealed class SmtpServerHarness : IAsyncDisposable
 {
+    private static readonly Lazy<X509Certificate2> SelfSigned = new(() => TlsCertificates.CreateSelfSigned());
     private readonly StreamServer _listener;
 
     private SmtpServerHarness(SmtpServer server, InMemorySmtpMessageStore store, StreamServer listener)
@@ -18,6 +20,9 @@ internal sealed class SmtpServerHarness : IAsyncDisposable
         Store = store;
         _listener = listener;
     }
+
+    /// <summary>One self-signed certificate for every STARTTLS test (making one takes a moment).</summary>
+    public static X509Certificate2 Certificate => SelfSigned.Value;
 
     public SmtpServer Server { get; }
 

@@ -115,11 +115,11 @@ public class SmtpServerMessageTests
     [Fact]
     public async Task Data_lineOverTheDataLineLimit_is554_5_6_0()
     {
-        await using var server = SmtpServerHarness.Start(new SmtpServerOptions { MaxDataLineLength = 100 });
+        await using var server = SmtpServerHarness.Start(new SmtpServerOptions { MaxDataLineLength = 1000 });
         using var client = await server.ConnectEhloAsync();
         await OpenTransactionAsync(client);
         Assert.StartsWith("354", await client.CommandAsync("DATA"), StringComparison.Ordinal);
-        await client.SendAsync("a\r\n" + new string('y', 500) + "\r\nb\r\n.\r\n");
+        await client.SendAsync("a\r\n" + new string('y', 5000) + "\r\nb\r\n.\r\n");
         Assert.StartsWith("554 5.6.0", await client.ReadReplyAsync(), StringComparison.Ordinal);
         Assert.Empty(server.Store.Messages);
     }
@@ -196,7 +196,47 @@ public class SmtpServerMessageTests
     }
 
     [Fact]
-    public async Task Hook_thatThrows_is451_andTheStoreFailingIs451()
+    public async Task Hook_acceptingWith250_storesNothing_andIsCounted()
+    {
+        var accepted = 0L;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "netkit.smtp.messages.accepted")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref accepted, value));
+        listener.Start();
+        var seen = new List<SmtpReceivedMessage>();
+        var options = new SmtpServerOptions
+        {
+            OnMessage = (message, _) =>
+            {
+                lock (seen)
+                {
+                    seen.Add(message);
+                }
+
+                return ValueTask.FromResult<SmtpReply?>(new SmtpReply(250, "2.0.0", "Inspected and dropped"));
+            },
+        };
+        await using var server = SmtpServerHarness.Start(options);
+        using var client = await server.ConnectEhloAsync();
+        await OpenTransactionAsync(client);
+        Assert.StartsWith("354", await client.CommandAsync("DATA"), StringComparison.Ordinal);
+        Assert.Equal("250 2.0.0 Inspected and dropped", await client.CommandAsync("x\r\n."));
+        Assert.Empty(server.Store.Messages);
+        Assert.Equal("x@localhost", Assert.Single(seen).Recipients[0].Address);
+        Assert.Equal("127.0.0.1", seen[0].RemoteAddress);
+        Assert.True(Interlocked.Read(ref accepted) >= 1);
+    }
+
+    [Fact]
+    public async Task Hook_thatThrows_is451()
     {
         var options = new SmtpServerOptions { OnMessage = (_, _) => throw new InvalidOperationException("boom") };
         await using var server = SmtpServerHarness.Start(options);
@@ -205,6 +245,28 @@ public class SmtpServerMessageTests
         Assert.StartsWith("354", await client.CommandAsync("DATA"), StringComparison.Ordinal);
         Assert.StartsWith("451 4.3.0", await client.CommandAsync("x\r\n."), StringComparison.Ordinal);
         Assert.Empty(server.Store.Messages);
+    }
+
+    private sealed class FailingStore : ISmtpMessageStore
+    {
+        public ValueTask<string?> FindLocalAccountAsync(string userName, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(userName);
+
+        public ValueTask<string?> DeliverAsync(SmtpReceivedMessage message, CancellationToken cancellationToken) =>
+            throw new IOException("disk full");
+    }
+
+    [Fact]
+    public async Task Store_thatFails_is451_neverA250_andTheSessionGoesOn()
+    {
+        var server = new SmtpServer(new FailingStore());
+        await using var listener = server.Listen(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        using var client = await SmtpWireClient.ConnectAsync(((System.Net.IPEndPoint)listener.LocalEndPoint!).Port);
+        Assert.StartsWith("220", await client.ReadReplyAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("250", await client.CommandAsync("EHLO c"), StringComparison.Ordinal);
+        await OpenTransactionAsync(client);
+        Assert.StartsWith("354", await client.CommandAsync("DATA"), StringComparison.Ordinal);
+        Assert.StartsWith("451 4.3.0", await client.CommandAsync("x\r\n."), StringComparison.Ordinal);
+        Assert.StartsWith("250 2.1.0", await client.CommandAsync("MAIL FROM:<a@b.example>"), StringComparison.Ordinal);
     }
 
     [Fact]

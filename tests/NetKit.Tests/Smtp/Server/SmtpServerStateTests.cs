@@ -51,7 +51,7 @@ public class SmtpServerStateTests
         // RSET takes no argument; EHLO and HELO need one; VRFY never tells; EXPN is not served.
         "C: RSET now\nS: 501 5.5.4\nC: EHLO\nS: 501 5.5.4\nC: HELO\nS: 501 5.5.4\nC: VRFY root\nS: 252 2.5.0\nC: VRFY\nS: 501 5.5.4\nC: EXPN staff\nS: 502 5.5.1\nC: HELP\nS: 214 2.0.0",
         // Unknown commands; the session goes on; verbs are case-insensitive.
-        "C: FOO bar\nS: 500 5.5.1\nC: GET / HTTP/1.1\nS: 500 5.5.1\nC: ehlo c\nS: 250\nC: mail from:<a@b.example>\nS: 250 2.1.0\nC: rcpt to:<x@localhost>\nS: 250 2.1.5",
+        "C: FOO bar\nS: 500 5.5.1\nC: GETX / HTTP/1.1\nS: 500 5.5.1\nC: ehlo c\nS: 250\nC: mail from:<a@b.example>\nS: 250 2.1.0\nC: rcpt to:<x@localhost>\nS: 250 2.1.5",
         // Parameters need EHLO.
         "C: HELO c\nS: 250\nC: MAIL FROM:<a@b.example> SIZE=10\nS: 555 5.5.4\nC: MAIL FROM:<a@b.example>\nS: 250 2.1.0",
         // STARTTLS without a certificate; AUTH without users; STARTTLS with an argument.
@@ -165,6 +165,56 @@ public class SmtpServerStateTests
         Assert.StartsWith("421 4.4.2", await client.ReadReplyAsync(), StringComparison.Ordinal);
         Assert.True(await client.IsClosedAsync());
         Assert.Empty(server.Store.Messages);
+    }
+
+    [Fact]
+    public async Task Session_serverStopping_tellsAWaitingClient421()
+    {
+        var server = SmtpServerHarness.Start();
+        using var client = await server.ConnectEhloAsync();
+        var stopping = server.DisposeAsync();
+        Assert.StartsWith("421 4.3.2", await client.ReadReplyAsync(), StringComparison.Ordinal);
+        Assert.True(await client.IsClosedAsync());
+        await stopping;
+    }
+
+    [Fact]
+    public async Task Session_httpRequest_endsTheConnectionAtOnce()
+    {
+        await using var server = SmtpServerHarness.Start();
+        using var client = await server.ConnectAsync();
+        await client.SendAsync("POST /form HTTP/1.1\r\nHost: x\r\n\r\nMAIL FROM:<a@b.example>\r\n");
+        Assert.StartsWith("221 2.7.0", await client.ReadReplyAsync(), StringComparison.Ordinal);
+        Assert.True(await client.IsClosedAsync());
+    }
+
+    [Fact]
+    public async Task Session_deliveredByteByByte_isReadTheSameAsWhole()
+    {
+        await using var server = SmtpServerHarness.Start();
+        using var client = await server.ConnectAsync();
+        var session = "EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<x@localhost>\r\nBDAT 5\r\nab\r\ncBDAT 0 LAST\r\nNOOP\r\n";
+        foreach (var b in System.Text.Encoding.ASCII.GetBytes(session))
+        {
+            await client.SendAsync([b]);
+        }
+
+        foreach (var expected in new[] { "250", "250 2.1.0", "250 2.1.5", "250 2.0.0 5 octets", "250 2.0.0 Ok", "250 2.0.0 Ok" })
+        {
+            var reply = await client.ReadReplyAsync();
+            Assert.True(reply.Split('\n')[^1].StartsWith(expected, StringComparison.Ordinal), $"expected {expected}, got {reply}");
+        }
+
+        Assert.Equal("ab\r\nc"u8.ToArray(), Assert.Single(server.Store.Messages).Data.ToArray());
+    }
+
+    [Fact]
+    public void Options_nonsense_isRefusedWhenTheServerIsMade()
+    {
+        var store = new InMemorySmtpMessageStore();
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SmtpServer(store, new SmtpServerOptions { MaxRecipients = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SmtpServer(store, new SmtpServerOptions { CommandTimeout = TimeSpan.Zero }));
+        Assert.Throws<ArgumentException>(() => new SmtpServer(store, new SmtpServerOptions { HostName = "two words" }));
     }
 
     [Fact]

@@ -1,16 +1,13 @@
 using NetKit.Smtp.Server;
-using NetKit.Transport;
 
 namespace NetKit.Tests.Smtp.Server;
 
 public class SmtpServerTlsTests
 {
-    private static readonly Lazy<System.Security.Cryptography.X509Certificates.X509Certificate2> Certificate = new(() => TlsCertificates.CreateSelfSigned());
-
     [Fact]
     public async Task StartTls_plaintextInjectedAfterIt_isDiscardedNotExecuted()
     {
-        await using var server = SmtpServerHarness.Start(new SmtpServerOptions { Certificate = Certificate.Value });
+        await using var server = SmtpServerHarness.Start(new SmtpServerOptions { Certificate = SmtpServerHarness.Certificate });
         using var client = await server.ConnectAsync();
         Assert.Contains("\n250-STARTTLS", await client.CommandAsync("EHLO c"), StringComparison.Ordinal);
 
@@ -36,7 +33,7 @@ public class SmtpServerTlsTests
     [Fact]
     public async Task StartTls_duringATransaction_is503()
     {
-        await using var server = SmtpServerHarness.Start(new SmtpServerOptions { Certificate = Certificate.Value });
+        await using var server = SmtpServerHarness.Start(new SmtpServerOptions { Certificate = SmtpServerHarness.Certificate });
         using var client = await server.ConnectEhloAsync();
         Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<a@b.example>"), StringComparison.Ordinal);
         Assert.StartsWith("503 5.5.1", await client.CommandAsync("STARTTLS"), StringComparison.Ordinal);
@@ -45,7 +42,7 @@ public class SmtpServerTlsTests
     [Fact]
     public async Task StartTls_handshakeGarbage_endsTheSessionQuietly()
     {
-        await using var server = SmtpServerHarness.Start(new SmtpServerOptions { Certificate = Certificate.Value });
+        await using var server = SmtpServerHarness.Start(new SmtpServerOptions { Certificate = SmtpServerHarness.Certificate });
         using var client = await server.ConnectEhloAsync();
         Assert.StartsWith("220", await client.CommandAsync("STARTTLS"), StringComparison.Ordinal);
         await client.SendAsync("EHLO this is not a TLS hello\r\n");
