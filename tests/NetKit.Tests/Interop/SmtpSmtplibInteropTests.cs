@@ -86,7 +86,7 @@ public class SmtpSmtplibInteropTests
         await using var server = await SmtpServeProcess.StartAsync("--catch-all");
         var message = Windows1251.GetBytes(
             "From: <a@example.com>\r\nTo: <b@example.com>\r\nSubject: bytes\r\nContent-Type: text/plain; charset=windows-1251\r\n\r\n" +
-            ".\r\n..\r\n.hidden line\r\nПривет\r\n" + new string('x', 998) + "\r\n\r\n\r\nend without newline? no: CRLF\r\n");
+            ".\r\n..\r\n.hidden line\r\nПривет\r\n" + new string('x', 998) + "\r\n\r\n\r\nthe end\r\n");
         var file = Path.Combine(server.DataDirectory, "message.eml");
         await File.WriteAllBytesAsync(file, message);
 
