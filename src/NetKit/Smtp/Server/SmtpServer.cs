@@ -14,6 +14,16 @@ namespace NetKit.Smtp.Server;
 /// Embed it with <see cref="Listen"/>; messages go to an <see cref="ISmtpMessageStore"/>
 /// and, first, to <see cref="SmtpServerOptions.OnMessage"/>.
 /// </summary>
+/// <example>
+/// A test that embeds the server and looks at what its code sent:
+/// <code>
+/// var store = new InMemorySmtpMessageStore();
+/// var smtp = new SmtpServer(store, new SmtpServerOptions { CatchAll = true });
+/// await using var listener = smtp.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+/// // ... point the code under test at listener.LocalEndPoint ...
+/// var received = await store.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10));
+/// </code>
+/// </example>
 public sealed class SmtpServer
 {
     public const int DefaultPort = 1025;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Logging;
 using NetKit.Transport;
 
@@ -124,7 +125,8 @@ internal sealed partial class SmtpSession : IDisposable
                 _output.Add(SmtpReplies.Ok);
                 return true;
             case SmtpVerb.Quit:
-                await CloseWithAsync(SmtpReplies.Bye);
+                // QUIT is the client's last word (RFC 5321 4.1.1.10): nothing to drain, as a rule.
+                await CloseWithAsync(SmtpReplies.Bye, linger: _reader.Buffered > 0);
                 return false;
             case SmtpVerb.Vrfy:
                 // Never says whether a user exists (RFC 5321 3.5.3 allows 252; harvesters learn nothing).
@@ -196,8 +198,11 @@ internal sealed partial class SmtpSession : IDisposable
         }
     }
 
-    /// <summary>Sends <paramref name="reply"/> and everything before it, then ends the session.</summary>
-    private async Task CloseWithAsync(SmtpWireReply reply)
+    /// <summary>
+    /// Sends <paramref name="reply"/> and everything before it, then ends the session;
+    /// <paramref name="linger"/>: the client may still be sending (it was not its idea to stop).
+    /// </summary>
+    private async Task CloseWithAsync(SmtpWireReply reply, bool linger = true)
     {
         _output.Add(reply);
         try
@@ -207,7 +212,47 @@ internal sealed partial class SmtpSession : IDisposable
         }
         catch (Exception ex) when (Disconnects.IsDisconnect(ex))
         {
-            // It will not hear the goodbye.
+            return; // It will not hear the goodbye.
+        }
+
+        if (linger && !_stopping.IsCancellationRequested)
+        {
+            await LingerAsync(); // A stopping server does not wait on its clients.
+        }
+    }
+
+    /// <summary>
+    /// A lingering close: FIN first, then read and drop what the client still
+    /// sends (pipelined commands after a 421, say) until it closes too, for at
+    /// most a second and 64 KiB. Closing a socket with unread input makes the
+    /// kernel send a reset, which can destroy the last reply before the client reads it.
+    /// </summary>
+    private async Task LingerAsync()
+    {
+        _connection.ShutdownSend();
+        _reader.DiscardBuffered();
+        var scratch = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            using var linger = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            for (var total = 0; total < 64 * 1024;)
+            {
+                var n = await _reader.ReadAsync(scratch, linger.Token);
+                if (n == 0)
+                {
+                    return;
+                }
+
+                total += n;
+            }
+        }
+        catch (Exception ex) when (Disconnects.IsDisconnect(ex) || ex is InvalidOperationException or NotSupportedException)
+        {
+            // Best effort: a broken or timed-out stream (a TLS read cut short) just closes.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 
