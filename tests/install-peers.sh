@@ -10,6 +10,7 @@ declare -A peers=(
   [nc]=netcat-openbsd
   [socat]=socat
   [ss]=iproute2
+  [swaks]=swaks
 )
 
 missing=()
@@ -25,18 +26,25 @@ if command -v nc >/dev/null 2>&1 && ! nc -h 2>&1 | grep -q OpenBSD; then
   missing+=(netcat-openbsd)
 fi
 
+# Postfix's smtp-source (load for the SMTP server tests) lives in /usr/sbin.
+[ -x /usr/sbin/smtp-source ] || missing+=(postfix)
+# swaks speaks TLS (--tls) only with Perl's Net::SSLeay.
+perl -MNet::SSLeay -e 1 2>/dev/null || missing+=(libnet-ssleay-perl)
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "test peers: all present"
   exit 0
 fi
 
+# One package can serve several commands: ask for each once.
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
 echo "test peers: installing ${missing[*]}"
 if [ "$(id -u)" -ne 0 ]; then
   echo "test peers: not root; install them with: sudo apt-get install -y ${missing[*]}" >&2
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-# Postfix asks how to deliver mail; the tests only run its sink and source programs.
+# Postfix asks how to configure itself unless told: nothing (only its tools are used).
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
