@@ -12,15 +12,18 @@ namespace NetKit.Tests.Pop3;
 /// <summary>The POP3 server over the SQLite mail store (users' INBOX).</summary>
 public class Pop3MailStoreTests
 {
-    private static async Task<StreamServer> ServeAsync(MailStore store)
+    /// <summary>A store with user bob (password "pw"); users come before their mail.</summary>
+    private static async Task<TempMailStore> StoreWithBobAsync()
     {
-        if (await store.FindUserAsync("bob") is null)
-        {
-            await store.AddUserAsync("bob", "pw");
-        }
+        var temp = TempMailStore.Create();
+        await temp.Store.AddUserAsync("bob", "pw");
+        return temp;
+    }
 
+    private static Task<StreamServer> ServeAsync(MailStore store)
+    {
         var server = new Pop3Server(new MailStoreMaildrops(store), new Pop3ServerOptions { AllowPlaintextLogin = true, LoginFailureDelay = TimeSpan.FromMilliseconds(10) });
-        return server.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+        return Task.FromResult(server.Listen(new IPEndPoint(IPAddress.Loopback, 0)));
     }
 
     private static string Address(StreamServer server) => $"127.0.0.1:{((IPEndPoint)server.LocalEndPoint!).Port}";
@@ -28,7 +31,7 @@ public class Pop3MailStoreTests
     [Fact]
     public async Task Retr_givesDeliveredBytesBack_exactly()
     {
-        await using var temp = TempMailStore.Create();
+        await using var temp = await StoreWithBobAsync();
         byte[][] raws =
         [
             TempMailStore.Message("one", ".leading dot\r\n..two dots\r\n."),
@@ -57,7 +60,7 @@ public class Pop3MailStoreTests
     [Fact]
     public async Task Uidl_isStableAcrossRestarts_andDeletionsHappenAtQuit()
     {
-        await using var temp = TempMailStore.Create();
+        await using var temp = await StoreWithBobAsync();
         await temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("1"), "bob"));
         await temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("2"), "bob"));
         IReadOnlyList<Pop3UidEntry> before;
@@ -85,7 +88,7 @@ public class Pop3MailStoreTests
     [Fact]
     public async Task DroppedConnection_deletesNothing()
     {
-        await using var temp = TempMailStore.Create();
+        await using var temp = await StoreWithBobAsync();
         await temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("1"), "bob"));
         await using var listener = await ServeAsync(temp.Store);
         using (var raw = await RawLineClient.ConnectAsync(((IPEndPoint)listener.LocalEndPoint!).Port))
@@ -106,7 +109,7 @@ public class Pop3MailStoreTests
     [Fact]
     public async Task Apop_isRefusedCleanly_andNotAdvertised()
     {
-        await using var temp = TempMailStore.Create();
+        await using var temp = await StoreWithBobAsync();
         await using var listener = await ServeAsync(temp.Store);
         using var raw = await RawLineClient.ConnectAsync(((IPEndPoint)listener.LocalEndPoint!).Port);
         var greeting = await raw.ReadLineAsync();
@@ -119,8 +122,7 @@ public class Pop3MailStoreTests
     [Fact]
     public async Task TwoSourcesOverOneStore_shareTheirLocks()
     {
-        await using var temp = TempMailStore.Create();
-        await temp.Store.AddUserAsync("bob", "pw");
+        await using var temp = await StoreWithBobAsync();
         var one = new MailStoreMaildrops(temp.Store);
         var two = new MailStoreMaildrops(temp.Store);
         await using var held = await one.TryOpenAsync("bob", CancellationToken.None);
@@ -131,7 +133,7 @@ public class Pop3MailStoreTests
     [Fact]
     public async Task SecondSession_isInUse_scramLoginWorks()
     {
-        await using var temp = TempMailStore.Create();
+        await using var temp = await StoreWithBobAsync();
         await using var listener = await ServeAsync(temp.Store);
         await using var first = await Pop3Client.ConnectAsync(Address(listener));
         await first.AuthenticateAsync("SCRAM-SHA-256", "bob", "pw");
