@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using NetKit.Pop3.Server;
 using NetKit.Smtp.Server;
 using NetKit.Transport;
 
@@ -63,12 +64,34 @@ public static class ServiceCatalog
         {
             StreamFactory = CreateSmtp,
         },
+        new("pop3", "RFC 1939 mail retrieval from the mail store (STLS, SASL, UIDL, TOP, PIPELINING)", Pop3Server.DefaultPort, null, null)
+        {
+            StreamFactory = CreatePop3,
+        },
     ];
 
     private static StreamService CreateSmtp(ServeContext context)
     {
         var server = new SmtpServer(context.MailStore, context.Smtp, context.Logging.CreateLogger("netkit.smtp"));
         return new StreamService(server.HandleAsync, server.RejectAsync);
+    }
+
+    /// <summary>POP3 reads the mail store SMTP delivers to, with SMTP's certificate and its rule for passwords without TLS.</summary>
+    private static StreamService CreatePop3(ServeContext context)
+    {
+        if (context.MailStore is not MailStoreMessageStore { Store: var store })
+        {
+            throw new InvalidOperationException("pop3 serves NetKit's mail store, and this run has none");
+        }
+
+        var options = new Pop3ServerOptions
+        {
+            HostName = context.Smtp.HostName,
+            Certificate = context.Smtp.Certificate,
+            AllowPlaintextLogin = context.Smtp.AllowPlaintextAuth,
+        };
+        var server = new Pop3Server(new MailStoreMaildrops(store), options, context.Logging.CreateLogger("netkit.pop3"));
+        return new StreamService(server.HandleAsync, Pop3Server.RejectAsync);
     }
 
     public static ServiceDefinition? Find(string name) =>
