@@ -10,7 +10,7 @@ namespace NetKit.Pop3.Server;
 /// write: the session flushes only when it has no further command buffered, or when
 /// a big RETR has filled the buffer.
 /// </summary>
-internal sealed class Pop3Output(NetConnection connection)
+internal sealed class Pop3Output(NetConnection connection) : IPendingOutput
 {
     private ArrayBufferWriter<byte> _buffer = new(4096);
 

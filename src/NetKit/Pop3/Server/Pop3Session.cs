@@ -221,36 +221,9 @@ internal sealed partial class Pop3Session : IAsyncDisposable
     {
         _waitingFor = waitingFor;
         _deadline.CancelAfter(_options.CommandTimeout);
-        var pending = _reader.ReadLineAsync(_deadline.Token);
-        if (!pending.IsCompleted && _output.HasPending)
-        {
-            try
-            {
-                await _output.FlushAsync(_stopping);
-            }
-            catch
-            {
-                _connection.Abort();
-                await Observe(pending);
-                throw;
-            }
-        }
-
-        var line = await pending;
+        var line = await PipelinedReads.ReadLineAsync(_reader, _output, _connection, _deadline.Token, _stopping);
         _deadline.CancelAfter(Timeout.InfiniteTimeSpan);
         return line;
-    }
-
-    private static async ValueTask Observe(ValueTask<LineResult> pending)
-    {
-        try
-        {
-            await pending;
-        }
-        catch (Exception ex) when (Disconnects.IsDisconnect(ex) || ex is OperationCanceledException)
-        {
-            // The connection is being closed for the flush's failure.
-        }
     }
 
     /// <summary>Sends <paramref name="response"/> and everything before it, then ends the session.</summary>
