@@ -10,6 +10,7 @@ until it gets SIGTERM or SIGINT, stops Dovecot and removes its files. Plaintext 
 allowed (loopback only); TLS is off. Runs unprivileged as the current user, or,
 as root, with Dovecot's own system users and the mail owned by "nobody".
 """
+import grp
 import os
 import pwd
 import shutil
@@ -38,10 +39,11 @@ def main() -> int:
     port = free_port()
     if os.geteuid() == 0:
         mail_owner = pwd.getpwnam("nobody")
-        internal, login = "dovecot", "dovenull"
+        internal, login, group = "dovecot", "dovenull", "dovecot"
     else:
         mail_owner = pwd.getpwuid(os.geteuid())
         internal = login = mail_owner.pw_name
+        group = grp.getgrgid(os.getegid()).gr_name
     mail = os.path.join(root, "mail", user)
     for sub in ("cur", "new", "tmp"):
         os.makedirs(os.path.join(mail, sub))
@@ -66,6 +68,7 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = {internal}
+default_internal_group = {group}
 default_login_user = {login}
 first_valid_uid = {min(mail_owner.pw_uid, 500) if mail_owner.pw_uid else 1}
 mail_location = maildir:{root}/mail/%u
@@ -78,7 +81,12 @@ userdb {{
   driver = static
   args = uid={mail_owner.pw_uid} gid={mail_owner.pw_gid} home={root}/home/%u
 }}
+# No chroot: an unprivileged Dovecot cannot chroot, and this one serves a test for seconds.
+service anvil {{
+  chroot =
+}}
 service pop3-login {{
+  chroot =
   inet_listener pop3 {{
     address = 127.0.0.1
     port = {port}
