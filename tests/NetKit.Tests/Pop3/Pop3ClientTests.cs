@@ -77,6 +77,24 @@ public class Pop3ClientTests
         await Assert.ThrowsAsync<Pop3CommandException>(() => client.NoopAsync().ContinueWith(_ => client.AuthenticateAsync("PLAIN", "a", "b")).Unwrap());
     }
 
+    [Theory]
+    [InlineData("PLAIN")]
+    [InlineData("SCRAM-SHA-256")]
+    public async Task Authenticate_initialResponseTooLongForACommandLine_answersTheEmptyChallenge(string mechanism)
+    {
+        var maildrops = new NetKit.Pop3.Server.InMemoryPop3Maildrops();
+        var longName = "u" + new string('x', 200);
+        var longPassword = new string('p', 300);
+        maildrops.AddUser(longName, longPassword);
+        await using var server = Pop3TestServer.Start(maildrops: maildrops);
+        var trace = new StringWriter();
+        await using var client = await Pop3Client.ConnectAsync(server.Address, Pop3TlsMode.None, Options(new WireTrace(trace, TraceRole.Client)));
+        await client.AuthenticateAsync(mechanism, longName, longPassword);
+        Assert.True(client.IsAuthenticated);
+        Assert.Contains($"C: AUTH {mechanism}\n", trace.ToString().ReplaceLineEndings("\n"));
+        Assert.DoesNotContain(longPassword, trace.ToString());
+    }
+
     [Fact]
     public async Task Authenticate_wrongPassword_isCommandException()
     {

@@ -7,6 +7,9 @@ namespace NetKit.Pop3.Client;
 /// <summary>Logging in: SASL (RFC 5034), USER/PASS and APOP (RFC 1939).</summary>
 public sealed partial class Pop3Client
 {
+    /// <summary>RFC 2449 section 4: a command line is at most 255 octets with its CRLF.</summary>
+    private const int MaxCommandLine = 255;
+
     /// <summary>
     /// Logs in the best way the server offers: the strongest SASL mechanism both know
     /// (SCRAM-SHA-256 first), else USER/PASS. Asks for CAPA first if nobody has yet.
@@ -76,13 +79,22 @@ public sealed partial class Pop3Client
         return RunAsync(async ct =>
         {
             var command = "AUTH " + mechanism.Name;
+            byte[]? heldBack = null;
             if (mechanism.SupportsInitialResponse)
             {
                 var initial = mechanism.Respond([]);
-                command += " " + (initial.Length == 0 ? "=" : Convert.ToBase64String(initial));
+                var withInitial = command + " " + (initial.Length == 0 ? "=" : Convert.ToBase64String(initial));
+                if (withInitial.Length + 2 <= MaxCommandLine)
+                {
+                    command = withInitial;
+                }
+                else
+                {
+                    heldBack = initial; // RFC 5034 section 4: too long for a command line; it answers the empty challenge
+                }
             }
 
-            await SendAsync(command, ct);
+            await SendAsync(command, ct); // the trace hides an initial response (Pop3TraceRedaction)
             while (true)
             {
                 var line = await ReadLineAsync(ct);
@@ -91,7 +103,17 @@ public sealed partial class Pop3Client
                     byte[] answer;
                     try
                     {
-                        answer = mechanism.Respond(Decode(line.Length > 2 ? line[2..] : string.Empty));
+                        var challenge = Decode(line.Length > 2 ? line[2..] : string.Empty);
+                        if (heldBack is not null && challenge.Length == 0)
+                        {
+                            answer = heldBack;
+                        }
+                        else
+                        {
+                            answer = mechanism.Respond(challenge);
+                        }
+
+                        heldBack = null;
                     }
                     catch (SaslException ex)
                     {
