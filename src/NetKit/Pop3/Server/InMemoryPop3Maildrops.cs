@@ -17,6 +17,10 @@ public sealed class InMemoryPop3Maildrops : IPop3MaildropSource
 
     public bool SupportsApop => true;
 
+    /// <summary>
+    /// Adds a user. The SCRAM credential uses 1,024 PBKDF2 rounds (the store uses 4,096):
+    /// this source is for tests, where every login costs test time, and it holds nothing worth guessing.
+    /// </summary>
     public void AddUser(string name, string password, string? apopSecret = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
