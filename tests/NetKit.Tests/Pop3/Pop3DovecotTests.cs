@@ -42,13 +42,22 @@ public sealed class Pop3DovecotTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_dovecot is not null)
+        try
         {
-            await _dovecot.SignalAndWaitAsync("TERM", TimeSpan.FromSeconds(20)); // the script stops Dovecot and removes its files
-            await _dovecot.DisposeAsync();
+            if (_dovecot is not null)
+            {
+                await _dovecot.SignalAndWaitAsync("TERM", TimeSpan.FromSeconds(20)); // the script stops Dovecot and removes its files
+            }
         }
+        finally
+        {
+            if (_dovecot is not null)
+            {
+                await _dovecot.DisposeAsync();
+            }
 
-        Directory.Delete(_temp, recursive: true);
+            Directory.Delete(_temp, recursive: true);
+        }
     }
 
     [Fact]
