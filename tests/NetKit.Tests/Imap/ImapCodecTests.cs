@@ -126,7 +126,7 @@ public sealed class ImapCodecTests
     {
         var key = ImapSearchParser.Parse(Parse("1:3 OR (FROM bob SEEN) DELETED NOT DRAFT UID 5:* HEADER X-Tag \"a b\" SINCE 1-Feb-2024 LARGER 100"));
         var and = Assert.IsType<ImapSearchAnd>(key);
-        Assert.Equal(6, and.Keys.Count);
+        Assert.Equal(7, and.Keys.Count);
         var or = Assert.IsType<ImapSearchOr>(and.Keys[1]);
         Assert.IsType<ImapSearchAnd>(or.Left);
         Assert.Equal(new ImapSearchFlag("\\Deleted", true), or.Right);
