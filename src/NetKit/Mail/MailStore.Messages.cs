@@ -36,51 +36,55 @@ public sealed partial class MailStore
         var raw = ExactArray(delivery.Message);
         var headers = MessageHeaders.Parse(raw);
         var recipients = JsonSerializer.Serialize(delivery.Recipients.Select(r => r.Address).ToArray());
-        var attachments = JsonSerializer.Serialize(headers.AttachmentNames.ToArray());
         var received = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-        return await writer.EnqueueAsync<IReadOnlyList<StoredMessage>>(context =>
+        var delivered = await writer.EnqueueAsync<IReadOnlyList<StoredMessage>>(context =>
         {
-            var insert = context.Command("""
-                INSERT INTO messages (raw, size, reverse_path, recipients, remote_address, helo, received,
-                                      from_text, to_text, subject, date, attachment_count, attachment_names)
-                VALUES ($raw, $size, $reverse, $recipients, $remote, $helo, $received,
-                        $from, $to, $subject, $date, $attachment_count, $attachment_names)
-                RETURNING id;
-                """);
-            var p = insert.Parameters;
-            p.AddWithValue("$raw", raw);
-            p.AddWithValue("$size", raw.LongLength);
-            p.AddWithValue("$reverse", delivery.ReversePath);
-            p.AddWithValue("$recipients", recipients);
-            p.AddWithValue("$remote", (object?)delivery.RemoteAddress ?? DBNull.Value);
-            p.AddWithValue("$helo", (object?)delivery.HeloName ?? DBNull.Value);
-            p.AddWithValue("$received", received);
-            p.AddWithValue("$from", headers.From);
-            p.AddWithValue("$to", headers.To);
-            p.AddWithValue("$subject", headers.Subject);
-            p.AddWithValue("$date", headers.Date is { } date ? date.ToString("o", CultureInfo.InvariantCulture) : DBNull.Value);
-            p.AddWithValue("$attachment_count", headers.AttachmentNames.Count);
-            p.AddWithValue("$attachment_names", attachments);
-            var contentId = (long)insert.ExecuteScalar()!;
+            var contentId = InsertContent(context, raw, headers, delivery.ReversePath, recipients, delivery.RemoteAddress, delivery.HeloName, received);
 
             var stored = new List<StoredMessage>(accounts.Count);
             foreach (var account in accounts)
             {
                 var (mailboxId, uid) = NextUid(context, account, Inbox);
-                var entry = context.Command("""
-                    INSERT INTO entries (mailbox_id, uid, flags, internal_date, message_id)
-                    VALUES ($mailbox, $uid, '', $date, $message) RETURNING id;
-                    """);
-                entry.Parameters.AddWithValue("$mailbox", mailboxId);
-                entry.Parameters.AddWithValue("$uid", uid);
-                entry.Parameters.AddWithValue("$date", received);
-                entry.Parameters.AddWithValue("$message", contentId);
-                stored.Add(new StoredMessage((long)entry.ExecuteScalar()!, account, Inbox, uid));
+                stored.Add(new StoredMessage(InsertEntry(context, mailboxId, uid, "", received, contentId), account, Inbox, uid));
             }
 
             return stored;
         }, ct).ConfigureAwait(false);
+        foreach (var message in delivered)
+        {
+            OnMailboxChanged(message.Account, message.Mailbox);
+        }
+
+        return delivered;
+    }
+
+    /// <summary>Stores a message's bytes and summary once; entries in mailboxes point at it. Returns its id.</summary>
+    private static long InsertContent(MailWriteContext context, byte[] raw, MessageHeaders headers, string reversePath, string recipients, string? remoteAddress, string? heloName, long received)
+    {
+        var attachments = JsonSerializer.Serialize(headers.AttachmentNames.ToArray());
+        var insert = context.Command("""
+            INSERT INTO messages (raw, size, reverse_path, recipients, remote_address, helo, received,
+                                  from_text, to_text, subject, date, attachment_count, attachment_names)
+            VALUES ($raw, $size, $reverse, $recipients, $remote, $helo, $received,
+                    $from, $to, $subject, $date, $attachment_count, $attachment_names)
+            RETURNING id;
+            """);
+        var p = insert.Parameters;
+        p.AddWithValue("$raw", raw);
+        p.AddWithValue("$size", raw.LongLength);
+        p.AddWithValue("$reverse", reversePath);
+        p.AddWithValue("$recipients", recipients);
+        p.AddWithValue("$remote", (object?)remoteAddress ?? DBNull.Value);
+        p.AddWithValue("$helo", (object?)heloName ?? DBNull.Value);
+        p.AddWithValue("$received", received);
+        p.AddWithValue("$from", headers.From);
+        p.AddWithValue("$to", headers.To);
+        p.AddWithValue("$subject", headers.Subject);
+        p.AddWithValue("$date", headers.Date is { } date ? date.ToString("o", CultureInfo.InvariantCulture) : DBNull.Value);
+        p.AddWithValue("$attachment_count", headers.AttachmentNames.Count);
+        p.AddWithValue("$attachment_names", attachments);
+        return (long)insert.ExecuteScalar()!;
     }
 
     /// <summary>Takes the mailbox's next UID (creating the mailbox on first use): UIDs only ever go up.</summary>
@@ -97,17 +101,7 @@ public sealed partial class MailStore
             }
         }
 
-        // A new mailbox: its UIDVALIDITY is the time, and always above any other mailbox's, so a
-        // mailbox deleted and made again within one second still looks new to an IMAP client.
-        var create = context.Command("""
-            INSERT INTO mailboxes (account, name, uidvalidity, uidnext)
-            VALUES ($account, $name, max($now, coalesce((SELECT max(uidvalidity) FROM mailboxes), 0) + 1), 2)
-            RETURNING id;
-            """);
-        create.Parameters.AddWithValue("$account", account);
-        create.Parameters.AddWithValue("$name", mailbox);
-        create.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        return ((long)create.ExecuteScalar()!, 1);
+        return (InsertMailbox(context, account, mailbox, uidNext: 2), 1);
     }
 
     /// <summary>Every message in the store, or in one account, by account and UID.</summary>
