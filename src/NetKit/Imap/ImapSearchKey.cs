@@ -61,11 +61,14 @@ public sealed record ImapSearchText(ImapTextField Field, string Value, string? H
 /// <summary>The SEARCH key grammar, with nesting bounded by the limits.</summary>
 public static class ImapSearchParser
 {
-    /// <summary>search-key *(SP search-key) up to the end of the command.</summary>
-    public static ImapSearchKey Parse(ImapParser parser)
+    /// <summary>
+    /// search-key *(SP search-key) up to the end of the command. <paramref name="firstName"/>: the
+    /// first key's name when the caller has read it already (looking for SEARCH's CHARSET).
+    /// </summary>
+    public static ImapSearchKey Parse(ImapParser parser, string? firstName = null)
     {
         ArgumentNullException.ThrowIfNull(parser);
-        var keys = new List<ImapSearchKey> { Key(parser) };
+        var keys = new List<ImapSearchKey> { Key(parser, string.IsNullOrEmpty(firstName) ? null : firstName.ToUpperInvariant()) };
         while (parser.TryTake(' '))
         {
             keys.Add(Key(parser));
@@ -75,9 +78,9 @@ public static class ImapSearchParser
         return keys.Count == 1 ? keys[0] : new ImapSearchAnd(keys);
     }
 
-    private static ImapSearchKey Key(ImapParser parser)
+    private static ImapSearchKey Key(ImapParser parser, string? knownName = null)
     {
-        if (parser.TryTake('('))
+        if (knownName is null && parser.TryTake('('))
         {
             parser.EnterNesting();
             var keys = new List<ImapSearchKey> { Key(parser) };
@@ -91,12 +94,12 @@ public static class ImapSearchParser
             return new ImapSearchAnd(keys);
         }
 
-        if (parser.Peek() is (>= (byte)'0' and <= (byte)'9') or (byte)'*')
+        if (knownName is null && parser.Peek() is (>= (byte)'0' and <= (byte)'9') or (byte)'*')
         {
             return new ImapSearchSequence(parser.SequenceSet(), Uid: false);
         }
 
-        var name = parser.Keyword();
+        var name = knownName ?? parser.Keyword();
         switch (name)
         {
             case "ALL": return new ImapSearchAll();
