@@ -131,7 +131,7 @@ public sealed class ImapSessionTests
         var envelope = await client.CommandAsync("a3 FETCH 1 (ENVELOPE BODYSTRUCTURE)");
         Assert.Equal(
             "* 1 FETCH (ENVELOPE (\"Mon, 5 Feb 2024 10:00:00 +0100\" \"Report\" ((\"Ann Example\" NIL \"ann\" \"example.org\")) ((\"Ann Example\" NIL \"ann\" \"example.org\")) ((\"Ann Example\" NIL \"ann\" \"example.org\")) ((NIL NIL \"bob\" \"localhost\")(NIL NIL \"carol\" \"example.net\")) NIL NIL NIL \"<r1@example.org>\") " +
-            "BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"utf-8\") NIL NIL \"7BIT\" 12 2 NIL NIL NIL NIL)(\"APPLICATION\" \"OCTET-STREAM\" (\"NAME\" \"a.bin\") NIL NIL \"BASE64\" 4 NIL (\"ATTACHMENT\" (\"FILENAME\" \"a.bin\")) NIL NIL) \"MIXED\" (\"BOUNDARY\" \"XX\") NIL NIL NIL))",
+            "BODYSTRUCTURE ((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"7BIT\" 12 2 NIL NIL NIL NIL)(\"application\" \"octet-stream\" (\"name\" \"a.bin\") NIL NIL \"BASE64\" 4 NIL (\"ATTACHMENT\" (\"filename\" \"a.bin\")) NIL NIL) \"mixed\" (\"boundary\" \"XX\") NIL NIL NIL))",
             envelope[0]);
     }
 

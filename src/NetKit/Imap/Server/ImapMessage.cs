@@ -226,7 +226,7 @@ internal sealed class ImapMessage
                 WriteBody(writer, part, extensible);
             }
 
-            writer.Raw(" ").String(type.MediaSubtype.ToUpperInvariant());
+            writer.Raw(" ").String(type.MediaSubtype);
             if (extensible)
             {
                 writer.Raw(" ");
@@ -242,7 +242,7 @@ internal sealed class ImapMessage
 
         var (_, headersEnd, end, lines) = entities[entity];
         var isText = type.IsMimeType("text", "*");
-        writer.String(type.MediaType.ToUpperInvariant()).Raw(" ").String(type.MediaSubtype.ToUpperInvariant()).Raw(" ");
+        writer.String(type.MediaType).Raw(" ").String(type.MediaSubtype).Raw(" ");
         WriteParameters(writer, type.Parameters, isText);
         writer.Raw(" ").NString(entity.Headers[HeaderId.ContentId]?.Trim());
         writer.Raw(" ").NString(entity.Headers[HeaderId.ContentDescription]?.Trim());
@@ -274,8 +274,8 @@ internal sealed class ImapMessage
 
     private static void WriteParameters(ImapResponseWriter writer, ParameterList parameters, bool text)
     {
-        var list = parameters.Select(p => (p.Name.ToUpperInvariant(), p.Value)).ToList();
-        if (text && !list.Any(p => p.Item1 == "CHARSET"))
+        var list = parameters.Select(p => (p.Name, p.Value)).ToList();
+        if (text && !list.Any(p => p.Item1.Equals("CHARSET", StringComparison.OrdinalIgnoreCase)))
         {
             list.Insert(0, ("CHARSET", "US-ASCII"));
         }
