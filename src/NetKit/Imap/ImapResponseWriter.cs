@@ -83,9 +83,14 @@ public sealed class ImapResponseWriter
     /// <summary>An atom when the text is one, else a string (mailbox names, header field names).</summary>
     public ImapResponseWriter AStringValue(string value) => ImapGrammar.IsAtom(value) ? Raw(value) : String(value);
 
-    /// <summary>"{n}" CRLF and the bytes.</summary>
+    /// <summary>"{n}" CRLF and the bytes; nothing at all goes as "" (the same string, and easier to read).</summary>
     public ImapResponseWriter Literal(ReadOnlySpan<byte> bytes)
     {
+        if (bytes.IsEmpty)
+        {
+            return Raw("\"\"");
+        }
+
         var header = string.Create(CultureInfo.InvariantCulture, $"{{{bytes.Length}}}\r\n");
         var span = buffer.GetSpan(header.Length + bytes.Length);
         var n = Encoding.ASCII.GetBytes(header, span);

@@ -15,18 +15,20 @@ internal sealed class ImapServerHarness : IAsyncDisposable
     private static readonly Lazy<X509Certificate2> SelfSigned = new(() => TlsCertificates.CreateSelfSigned());
     private readonly StreamServer listener;
 
-    private ImapServerHarness(TempMailStore temp, ImapServer server, StreamServer listener)
+    private ImapServerHarness(TempMailStore? temp, MailStore store, ImapServer server, StreamServer listener)
     {
         Temp = temp;
+        Store = store;
         Server = server;
         this.listener = listener;
     }
 
     public static X509Certificate2 Certificate => SelfSigned.Value;
 
-    public TempMailStore Temp { get; }
+    /// <summary>The store's directory when the harness made it (and removes it at the end).</summary>
+    public TempMailStore? Temp { get; }
 
-    public MailStore Store => Temp.Store;
+    public MailStore Store { get; }
 
     public ImapServer Server { get; }
 
@@ -40,7 +42,15 @@ internal sealed class ImapServerHarness : IAsyncDisposable
         await temp.Store.AddUserAsync("alice", Password);
         var server = new ImapServer(temp.Store, options ?? new ImapServerOptions { AllowPlaintextAuth = true, AuthFailureDelay = TimeSpan.Zero });
         var listener = server.Listen(new IPEndPoint(IPAddress.Loopback, 0));
-        return new ImapServerHarness(temp, server, listener);
+        return new ImapServerHarness(temp, temp.Store, server, listener);
+    }
+
+    /// <summary>A server over a store the test owns (to restart the server over the same file).</summary>
+    public static Task<ImapServerHarness> StartOverAsync(MailStore store)
+    {
+        var server = new ImapServer(store, new ImapServerOptions { AllowPlaintextAuth = true, AuthFailureDelay = TimeSpan.Zero });
+        var listener = server.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+        return Task.FromResult(new ImapServerHarness(null, store, server, listener));
     }
 
     /// <summary>A message for bob (and whoever else is named) delivered as SMTP would.</summary>
@@ -67,7 +77,10 @@ internal sealed class ImapServerHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await listener.DisposeAsync();
-        await Temp.DisposeAsync();
+        if (Temp is not null)
+        {
+            await Temp.DisposeAsync();
+        }
     }
 }
 

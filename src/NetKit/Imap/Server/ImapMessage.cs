@@ -16,26 +16,35 @@ internal sealed class ImapMessage
     private readonly Dictionary<MimeEntity, long> begins = new(ReferenceEqualityComparer.Instance);
     private readonly Stack<long> messageBegins = new();
 
-    public ImapMessage(byte[] raw)
+    private MimeMessage? message;
+
+    public ImapMessage(byte[] raw) => Raw = raw;
+
+    public byte[] Raw { get; }
+
+    /// <summary>The parsed message, parsed on first use: BODY[] and RFC822 need only the bytes.</summary>
+    public MimeMessage Message => message ??= Parse();
+
+    private MimeMessage Parse()
     {
-        Raw = raw;
         Mail.MailCharsets.EnsureRegistered();
-        var parser = new MimeParser(new MemoryStream(raw, writable: false), MimeFormat.Entity);
+        var parser = new MimeParser(new MemoryStream(Raw, writable: false), MimeFormat.Entity);
         parser.MimeEntityBegin += (_, e) => begins[e.Entity] = e.BeginOffset;
         parser.MimeEntityEnd += (_, e) => entities[e.Entity] = (begins[e.Entity], e.HeadersEndOffset, e.EndOffset, e.Lines);
         parser.MimeMessageBegin += (_, e) => messageBegins.Push(e.BeginOffset);
         parser.MimeMessageEnd += (_, e) => messages[e.Message] = (messageBegins.Pop(), e.HeadersEndOffset, e.EndOffset);
-        Message = parser.ParseMessage();
+        return parser.ParseMessage();
     }
-
-    public byte[] Raw { get; }
-
-    public MimeMessage Message { get; }
 
     /// <summary>The bytes of a section, before any partial range; null when the message has no such part.</summary>
     public ReadOnlyMemory<byte>? Section(ImapSection section)
     {
-        MimeMessage message = Message;
+        if (section.Part.Count == 0 && section.Text == ImapSectionText.None)
+        {
+            return Raw;
+        }
+
+        var message = Message;
         MimeEntity? entity = null;
         foreach (var number in section.Part)
         {

@@ -51,10 +51,16 @@ public sealed class ImapServer
         await session.RunAsync();
     }
 
+    /// <summary>
+    /// The transport settings IMAP wants: RFC 3501 section 5.4 asks for an autologout timer of at
+    /// least 30 minutes (clients IDLE for 29), where the transport's default is 5.
+    /// </summary>
+    public static StreamServerOptions DefaultTransport => new() { IdleTimeout = TimeSpan.FromMinutes(31) };
+
     /// <summary>Starts listening on <paramref name="bindTo"/> (port 0: a free port, see <see cref="StreamServer.LocalEndPoint"/>).</summary>
     public StreamServer Listen(EndPoint bindTo, StreamServerOptions? transport = null, ILogger? logger = null)
     {
-        var server = new StreamServer("imap", bindTo, HandleAsync, WithRejection(transport ?? new StreamServerOptions()), logger ?? Logger);
+        var server = new StreamServer("imap", bindTo, HandleAsync, WithRejection(transport ?? DefaultTransport), logger ?? Logger);
         server.Start();
         return server;
     }
@@ -70,9 +76,7 @@ public sealed class ImapServer
     public static async Task RejectAsync(NetConnection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var writer = new ImapResponseWriter(connection);
-        writer.UntaggedStatus(ImapStatus.Ok, "too many connections; try again later", code: null);
-        await writer.Raw("* BYE too many connections").EndLine().FlushAsync(cancellationToken);
+        await new ImapResponseWriter(connection).Untagged("BYE too many connections; try again later").FlushAsync(cancellationToken);
     }
 
     internal bool TryEnterUser(string user)

@@ -35,6 +35,9 @@ public sealed record ImapServerOptions
     /// </summary>
     public IReadOnlyList<string> SpecialMailboxes { get; init; } = ["Sent", "Drafts", "Trash", "Junk", "Archive"];
 
+    /// <summary>During IDLE, "* OK still here" this often, so that NAT boxes and the idle timeout see traffic.</summary>
+    public TimeSpan IdleKeepAlive { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>A FETCH response is sent once this much of it has been built (a bound on memory for big fetches).</summary>
     public int OutputFlushThreshold { get; init; } = 256 * 1024;
 }

@@ -170,7 +170,7 @@ internal sealed partial class ImapSession
         {
             while (true)
             {
-                var wake = changed.WaitAsync(idle.Token);
+                var wake = changed.WaitAsync(options.IdleKeepAlive, idle.Token);
                 var first = await Task.WhenAny(done, wake);
                 if (first == done)
                 {
@@ -186,7 +186,11 @@ internal sealed partial class ImapSession
                         : Bad("expected DONE");
                 }
 
-                await wake;
+                if (!await wake)
+                {
+                    output.UntaggedStatus(ImapStatus.Ok, "still here");
+                }
+
                 await SynchronizeAsync(allowExpunge: true, force: false);
                 await output.FlushAsync(stopping);
             }

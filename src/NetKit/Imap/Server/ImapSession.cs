@@ -155,13 +155,10 @@ internal sealed partial class ImapSession : IDisposable
                 return;
             }
 
-            if (status == ImapStatus.Ok || selected is not null)
-            {
-                // Announce changes made elsewhere before the tagged reply; never EXPUNGE during
-                // FETCH, STORE or SEARCH by sequence number (RFC 3501 section 7.4.1).
-                var force = name is "NOOP" or "CHECK";
-                await SynchronizeAsync(allowExpunge: uid || name is not ("FETCH" or "STORE" or "SEARCH"), force);
-            }
+            // Announce changes made elsewhere before the tagged reply; never EXPUNGE during
+            // FETCH, STORE or SEARCH by sequence number (RFC 3501 section 7.4.1).
+            var force = name is "NOOP" or "CHECK";
+            await SynchronizeAsync(allowExpunge: uid || name is not ("FETCH" or "STORE" or "SEARCH"), force);
 
             output.Tagged(tag, status, text, code);
         }
