@@ -7,6 +7,7 @@ set -euo pipefail
 # command -> Debian package
 declare -A peers=(
   [python3]=python3
+  [curl]=curl
   [nc]=netcat-openbsd
   [socat]=socat
   [ss]=iproute2

@@ -35,13 +35,13 @@ internal sealed class ImapServerHarness : IAsyncDisposable
     public int Port => ((IPEndPoint)listener.LocalEndPoint!).Port;
 
     /// <summary>Plaintext login allowed from loopback unless the options say otherwise; no delay after a failed login.</summary>
-    public static async Task<ImapServerHarness> StartAsync(ImapServerOptions? options = null)
+    public static async Task<ImapServerHarness> StartAsync(ImapServerOptions? options = null, StreamServerOptions? transport = null)
     {
         var temp = TempMailStore.Create();
         await temp.Store.AddUserAsync("bob", Password);
         await temp.Store.AddUserAsync("alice", Password);
         var server = new ImapServer(temp.Store, options ?? new ImapServerOptions { AllowPlaintextAuth = true, AuthFailureDelay = TimeSpan.Zero });
-        var listener = server.Listen(new IPEndPoint(IPAddress.Loopback, 0));
+        var listener = server.Listen(new IPEndPoint(IPAddress.Loopback, 0), transport);
         return new ImapServerHarness(temp, temp.Store, server, listener);
     }
 

@@ -120,5 +120,29 @@ public sealed class ImapServerMoreTests
         Assert.StartsWith("a2 OK", (await second.CommandAsync($"a2 LOGIN bob \"{ImapServerHarness.Password}\""))[^1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Trace_hidesPasswordsAndSaslResponses()
+    {
+        var log = new StringWriter();
+        var trace = new WireTrace(TextWriter.Synchronized(log), TraceRole.Server);
+        await using (var harness = await ImapServerHarness.StartAsync(transport: new StreamServerOptions { Trace = trace }))
+        {
+            using var client = await harness.LoginAsync();
+            using var second = await harness.ConnectAsync();
+            await second.Raw.SendAsync("b1 AUTHENTICATE PLAIN\r\n");
+            await second.ReadLineAsync();
+            await second.Raw.SendAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0bob\0{ImapServerHarness.Password}")) + "\r\n");
+            await second.ReadUntilTaggedAsync("b1");
+            await client.CommandAsync("a1 LOGOUT");
+        }
+
+        var text = log.ToString();
+        Assert.Contains("C: L1 LOGIN bob ********", text, StringComparison.Ordinal);
+        Assert.Contains("C: ********", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0bob\0{ImapServerHarness.Password}")), text, StringComparison.Ordinal);
+        Assert.Contains("S: a1 OK LOGOUT completed", text, StringComparison.Ordinal);
+    }
+
     private static async Task<ImapServerHarness> StartAsync(MailStore store) => await ImapServerHarness.StartOverAsync(store);
 }
