@@ -1,9 +1,9 @@
 using NetKit.Transport;
 
-namespace NetKit.Imap.Server;
+namespace NetKit.Imap;
 
 /// <summary>Keeps passwords out of the wire trace: LOGIN's password and AUTHENTICATE's initial response.</summary>
-internal static class ImapTraceRedaction
+public static class ImapTraceRedaction
 {
     public static string Redact(string line)
     {
