@@ -84,4 +84,20 @@ public sealed class ImapClientDovecotTests : IAsyncLifetime
         Assert.Equal(ImapStatus.No, missing.Status);
         await client.LogoutAsync();
     }
+
+    [Fact]
+    public async Task Cli_listSearchFetch_againstDovecot()
+    {
+        string[] login = ["--server", $"127.0.0.1:{port}", "--user", "bob", "--password", "pw"];
+        var list = await NetkitCli.RunAsync(["imap", "list", .. login]);
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.Contains("INBOX", list.Stdout, StringComparison.Ordinal);
+        var search = await NetkitCli.RunAsync(["imap", "search", "SUBJECT", "one", .. login]);
+        var uid = search.Stdout.Trim();
+        Assert.Matches("^[0-9]+$", uid);
+        var directory = Path.Combine(temp, "saved");
+        var fetch = await NetkitCli.RunAsync(["imap", "fetch", "1:*", "--output", directory, .. login]);
+        Assert.True(fetch.ExitCode == 0, fetch.ToString());
+        Assert.Equal(Messages[0], await File.ReadAllBytesAsync(Path.Combine(directory, uid + ".eml")));
+    }
 }
