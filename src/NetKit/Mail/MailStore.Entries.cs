@@ -41,18 +41,18 @@ public sealed partial class MailStore
         var raw = ExactArray(message);
         var headers = MessageHeaders.Parse(raw);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var stored = await writer.EnqueueAsync(context =>
+        var stored = await Writer.EnqueueAsync(context =>
         {
             if (FindMailboxId(context, normalized, mailbox) is null)
             {
                 return null;
             }
 
-            var contentId = InsertContent(context, raw, headers, "", "[]", null, null, now);
+            var contentId = InsertContent(context, raw, headers, "", null, null, now);
             var (mailboxId, uid) = NextUid(context, normalized, mailbox);
-            var id = InsertEntry(context, mailboxId, uid, flags, internalDate.ToUnixTimeMilliseconds(), contentId);
+            var id = InsertEntry(context, mailboxId, uid, flags, internalDate.ToUnixTimeMilliseconds(), contentId, "[]");
             return new StoredMessage(id, normalized, mailbox, uid);
-        }, ct).ConfigureAwait(false);
+        }, raw.LongLength, ct).ConfigureAwait(false);
         if (stored is not null)
         {
             OnMailboxChanged(normalized, mailbox);
@@ -73,7 +73,7 @@ public sealed partial class MailStore
         ArgumentNullException.ThrowIfNull(target);
         var normalized = MailUserNames.NormalizeAccount(account);
         var ids = entryIds.ToArray();
-        var result = await writer.EnqueueAsync(context =>
+        var result = await Writer.EnqueueAsync(context =>
         {
             if (FindMailboxId(context, normalized, target) is null)
             {
@@ -83,10 +83,10 @@ public sealed partial class MailStore
             var uids = new List<(long, long)>(ids.Length);
             foreach (var id in ids)
             {
-                var read = context.Command("SELECT uid, flags, internal_date, message_id FROM entries WHERE id = $id;");
+                var read = context.Command("SELECT uid, flags, internal_date, message_id, recipients FROM entries WHERE id = $id;");
                 read.Parameters.AddWithValue("$id", id);
                 long sourceUid, date, contentId;
-                string flags;
+                string flags, recipients;
                 using (var row = read.ExecuteReader())
                 {
                     if (!row.Read())
@@ -94,11 +94,11 @@ public sealed partial class MailStore
                         continue; // expunged meanwhile: nothing to copy
                     }
 
-                    (sourceUid, flags, date, contentId) = (row.GetInt64(0), row.GetString(1), row.GetInt64(2), row.GetInt64(3));
+                    (sourceUid, flags, date, contentId, recipients) = (row.GetInt64(0), row.GetString(1), row.GetInt64(2), row.GetInt64(3), row.GetString(4));
                 }
 
                 var (mailboxId, uid) = NextUid(context, normalized, target);
-                InsertEntry(context, mailboxId, uid, flags, date, contentId);
+                InsertEntry(context, mailboxId, uid, flags, date, contentId, recipients);
                 if (move)
                 {
                     var remove = context.Command("DELETE FROM entries WHERE id = $id;");
@@ -113,7 +113,7 @@ public sealed partial class MailStore
             validity.Parameters.AddWithValue("$account", normalized);
             validity.Parameters.AddWithValue("$name", target);
             return new MailCopyResult((long)validity.ExecuteScalar()!, uids);
-        }, ct).ConfigureAwait(false);
+        }, 0, ct).ConfigureAwait(false);
         if (result is not null)
         {
             OnMailboxChanged(normalized, target);
@@ -137,7 +137,7 @@ public sealed partial class MailStore
         }
 
         var list = changes.ToArray();
-        await writer.EnqueueAsync(context =>
+        await Writer.EnqueueAsync(context =>
         {
             foreach (var (id, flags) in list)
             {
@@ -148,7 +148,7 @@ public sealed partial class MailStore
             }
 
             return true;
-        }, ct).ConfigureAwait(false);
+        }, 0, ct).ConfigureAwait(false);
         OnMailboxChanged(normalized, mailbox);
     }
 
@@ -166,17 +166,4 @@ public sealed partial class MailStore
         return deleted;
     }
 
-    private static long InsertEntry(MailWriteContext context, long mailboxId, long uid, string flags, long internalDate, long contentId)
-    {
-        var entry = context.Command("""
-            INSERT INTO entries (mailbox_id, uid, flags, internal_date, message_id)
-            VALUES ($mailbox, $uid, $flags, $date, $message) RETURNING id;
-            """);
-        entry.Parameters.AddWithValue("$mailbox", mailboxId);
-        entry.Parameters.AddWithValue("$uid", uid);
-        entry.Parameters.AddWithValue("$flags", flags);
-        entry.Parameters.AddWithValue("$date", internalDate);
-        entry.Parameters.AddWithValue("$message", contentId);
-        return (long)entry.ExecuteScalar()!;
-    }
 }

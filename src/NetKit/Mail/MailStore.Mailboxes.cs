@@ -16,7 +16,7 @@ public sealed partial class MailStore
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         var normalized = MailUserNames.NormalizeAccount(account);
-        return writer.EnqueueAsync(context =>
+        return Writer.EnqueueAsync(context =>
         {
             if (FindMailboxId(context, normalized, name) is not null)
             {
@@ -25,7 +25,7 @@ public sealed partial class MailStore
 
             InsertMailbox(context, normalized, name, uidNext: 1);
             return MailboxResult.Done;
-        }, ct);
+        }, 0, ct);
     }
 
     /// <summary>Creates each of <paramref name="names"/> the account does not have yet (INBOX and the special-use mailboxes at first login).</summary>
@@ -34,7 +34,7 @@ public sealed partial class MailStore
         ArgumentNullException.ThrowIfNull(names);
         var normalized = MailUserNames.NormalizeAccount(account);
         var list = names.ToArray();
-        return writer.EnqueueAsync(context =>
+        return Writer.EnqueueAsync(context =>
         {
             foreach (var name in list)
             {
@@ -45,7 +45,7 @@ public sealed partial class MailStore
             }
 
             return true;
-        }, ct);
+        }, 0, ct);
     }
 
     /// <summary>Deletes a mailbox and its messages (contents no other mailbox holds go too). Subscriptions stay, as RFC 3501 wants.</summary>
@@ -53,22 +53,34 @@ public sealed partial class MailStore
     {
         ArgumentNullException.ThrowIfNull(name);
         var normalized = MailUserNames.NormalizeAccount(account);
-        var result = await writer.EnqueueAsync(context =>
+        var result = await Writer.EnqueueAsync(context =>
         {
             if (FindMailboxId(context, normalized, name) is not { } id)
             {
                 return MailboxResult.NotFound;
             }
 
-            var entries = context.Command("DELETE FROM entries WHERE mailbox_id = $id;");
+            var entries = context.Command("DELETE FROM entries WHERE mailbox_id = $id RETURNING message_id;");
             entries.Parameters.AddWithValue("$id", id);
-            entries.ExecuteNonQuery();
-            context.Command("DELETE FROM messages WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.message_id = messages.id);").ExecuteNonQuery();
+            var contents = new List<long>();
+            using (var row = entries.ExecuteReader())
+            {
+                while (row.Read())
+                {
+                    contents.Add(row.GetInt64(0));
+                }
+            }
+
+            foreach (var contentId in contents.Distinct())
+            {
+                DeleteIfOrphan(context, contentId);
+            }
+
             var mailbox = context.Command("DELETE FROM mailboxes WHERE id = $id;");
             mailbox.Parameters.AddWithValue("$id", id);
             mailbox.ExecuteNonQuery();
             return MailboxResult.Done;
-        }, ct).ConfigureAwait(false);
+        }, 0, ct).ConfigureAwait(false);
         if (result == MailboxResult.Done)
         {
             OnMailboxChanged(normalized, name);
@@ -87,7 +99,7 @@ public sealed partial class MailStore
         ArgumentException.ThrowIfNullOrEmpty(oldName);
         ArgumentException.ThrowIfNullOrEmpty(newName);
         var normalized = MailUserNames.NormalizeAccount(account);
-        var result = await writer.EnqueueAsync(context =>
+        var result = await Writer.EnqueueAsync(context =>
         {
             if (FindMailboxId(context, normalized, oldName) is not { } id)
             {
@@ -147,7 +159,7 @@ public sealed partial class MailStore
             rename.Parameters.AddWithValue("$new", newName);
             rename.ExecuteNonQuery();
             return MailboxResult.Done;
-        }, ct).ConfigureAwait(false);
+        }, 0, ct).ConfigureAwait(false);
         if (result == MailboxResult.Done)
         {
             OnMailboxChanged(normalized, oldName);
@@ -162,7 +174,7 @@ public sealed partial class MailStore
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         var normalized = MailUserNames.NormalizeAccount(account);
-        return writer.EnqueueAsync(context =>
+        return Writer.EnqueueAsync(context =>
         {
             var command = context.Command(subscribed
                 ? "INSERT INTO subscriptions (account, name) VALUES ($account, $name) ON CONFLICT DO NOTHING;"
@@ -170,7 +182,7 @@ public sealed partial class MailStore
             command.Parameters.AddWithValue("$account", normalized);
             command.Parameters.AddWithValue("$name", name);
             return command.ExecuteNonQuery() == 1;
-        }, ct);
+        }, 0, ct);
     }
 
     /// <summary>The names an account has subscribed to, sorted.</summary>
@@ -192,20 +204,13 @@ public sealed partial class MailStore
         return find.ExecuteScalar() is long id ? id : null;
     }
 
-    /// <summary>
-    /// A new mailbox row. Its UIDVALIDITY is the time, and always above any other mailbox's, so a
-    /// mailbox deleted and made again within one second still looks new to an IMAP client.
-    /// </summary>
+    /// <summary>A new mailbox row (its UIDVALIDITY new, see <see cref="NewUidValidity"/>); returns its id.</summary>
     private static long InsertMailbox(MailWriteContext context, string account, string name, long uidNext)
     {
-        var create = context.Command("""
-            INSERT INTO mailboxes (account, name, uidvalidity, uidnext)
-            VALUES ($account, $name, max($now, coalesce((SELECT max(uidvalidity) FROM mailboxes), 0) + 1), $uidnext)
-            RETURNING id;
-            """);
+        var create = context.Command("INSERT INTO mailboxes (account, name, uidvalidity, uidnext) VALUES ($account, $name, $uidvalidity, $uidnext) RETURNING id;");
         create.Parameters.AddWithValue("$account", account);
         create.Parameters.AddWithValue("$name", name);
-        create.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        create.Parameters.AddWithValue("$uidvalidity", NewUidValidity(context, account));
         create.Parameters.AddWithValue("$uidnext", uidNext);
         return (long)create.ExecuteScalar()!;
     }
