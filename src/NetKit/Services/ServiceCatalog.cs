@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using NetKit.Imap.Server;
 using NetKit.Smtp.Server;
 using NetKit.Transport;
 
@@ -63,12 +64,23 @@ public static class ServiceCatalog
         {
             StreamFactory = CreateSmtp,
         },
+        new("imap", "RFC 3501 mail access to the mail store (STARTTLS, IDLE, MOVE, UIDPLUS, SPECIAL-USE)", ImapServer.DefaultPort, null, null)
+        {
+            StreamFactory = CreateImap,
+        },
     ];
 
     private static StreamService CreateSmtp(ServeContext context)
     {
         var server = new SmtpServer(context.MailStore, context.Smtp, context.Logging.CreateLogger("netkit.smtp"));
         return new StreamService(server.HandleAsync, server.RejectAsync);
+    }
+
+    private static StreamService CreateImap(ServeContext context)
+    {
+        var store = context.Store ?? throw new InvalidOperationException("imap needs the mail store in the serve context");
+        var server = new ImapServer(store, context.Imap, context.Logging.CreateLogger("netkit.imap"));
+        return new StreamService(server.HandleAsync, ImapServer.RejectAsync);
     }
 
     public static ServiceDefinition? Find(string name) =>
