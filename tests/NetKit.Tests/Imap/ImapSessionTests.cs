@@ -283,6 +283,14 @@ public sealed class ImapSessionTests
     [InlineData("a1 SELECT", "a1 BAD")]
     [InlineData("a1 NOOP extra", "a1 BAD")]
     [InlineData("", "* BAD")]
+    [InlineData("a1 UNSUBSCRIBE \"\"", "a1 BAD")]
+    [InlineData("a1 RENAME \"\" x", "a1 BAD")]
+    [InlineData("a1 DELETE \"\"", "a1 NO")]
+    [InlineData("a1 SUBSCRIBE \"\"", "a1 NO")]
+    [InlineData("a1 STATUS \"\" (MESSAGES)", "a1 NO")]
+    [InlineData("a1 APPEND \"\" {1+}\r\nx", "a1 NO")]
+    [InlineData("a1 LIST \"\" &-", "a1 OK")]
+    [InlineData("a1 COPY 1 \"\"", "a1 NO")]
     [InlineData("a1", "a1 BAD")]
     public async Task BadInput_getsBad_andSessionGoesOn(string command, string expected)
     {

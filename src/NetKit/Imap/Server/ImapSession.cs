@@ -158,13 +158,21 @@ internal sealed partial class ImapSession : IDisposable
             // Announce changes made elsewhere before the tagged reply; never EXPUNGE during
             // FETCH, STORE or SEARCH by sequence number (RFC 3501 section 7.4.1).
             var force = name is "NOOP" or "CHECK";
-            await SynchronizeAsync(allowExpunge: uid || name is not ("FETCH" or "STORE" or "SEARCH"), force);
+            if (state != ImapSessionState.Logout)
+            {
+                await SynchronizeAsync(allowExpunge: uid || name is not ("FETCH" or "STORE" or "SEARCH"), force);
+            }
 
             output.Tagged(tag, status, text, code);
         }
         catch (ImapParseException ex)
         {
             output.Tagged(tag, ImapStatus.Bad, ex.Message, ex.Code);
+        }
+        catch (ArgumentException ex)
+        {
+            // An argument the store refuses (an empty mailbox name ...): the client's mistake, not the server's.
+            output.Tagged(tag, ImapStatus.Bad, $"invalid argument: {ex.Message.Split('(')[0].Trim()}");
         }
         catch (MailStoreException ex)
         {
