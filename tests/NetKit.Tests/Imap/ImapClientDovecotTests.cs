@@ -70,6 +70,12 @@ public sealed class ImapClientDovecotTests : IAsyncLifetime
         }
 
         Assert.Equal([fetched[1].Uid!.Value], await client.SearchAsync("SUBJECT two"));
+        var summary = (await client.FetchAsync("1:*", "(UID ENVELOPE BODYSTRUCTURE)"))[1];
+        Assert.Equal("two", summary.Envelope!.Subject);
+        Assert.Equal("b@example.org", ((MimeKit.MailboxAddress)summary.Envelope.From[0]).Address);
+        Assert.Equal(("text", "plain", "utf-8"), (summary.BodyStructure!.MediaType.ToLowerInvariant(), summary.BodyStructure.MediaSubtype.ToLowerInvariant(), summary.BodyStructure.Parameters["charset"].ToLowerInvariant()));
+        Assert.Equal("1", summary.BodyStructure.PartSpecifier);
+        Assert.Equal("two", (await client.GetMessageAsync(fetched[1].Uid!.Value))!.Subject);
         await client.StoreFlagsAsync(fetched[0].Uid!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), '+', ["\\Flagged"]);
         Assert.Equal([fetched[0].Uid!.Value], await client.SearchAsync("FLAGGED"));
 

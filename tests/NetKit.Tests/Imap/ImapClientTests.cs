@@ -131,4 +131,46 @@ public sealed class ImapClientTests
         await Assert.ThrowsAsync<ImapProtocolException>(() => client.LoginAsync("bob", ImapServerHarness.Password));
         Assert.Empty(await harness.Store.ListMailboxesAsync("bob")); // nothing was sent: no first login happened
     }
+
+    [Fact]
+    public async Task Client_parsesEnvelopeAndBodyStructure_writtenByOurServer()
+    {
+        var raw = Encoding.UTF8.GetBytes(
+            "From: =?utf-8?q?J=C3=BCrgen?= <j@example.org>\r\nTo: team: ann@example.org, bob@example.org;, carol@example.net\r\n" +
+            "Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\nDate: Tue, 6 Feb 2024 09:30:00 +0000\r\nMessage-ID: <m1@example.org>\r\n" +
+            "Content-Type: multipart/mixed; boundary=o\r\n\r\n--o\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhi\r\n" +
+            "--o\r\nContent-Type: message/rfc822\r\n\r\nSubject: inner\r\nContent-Type: multipart/alternative; boundary=i\r\n\r\n" +
+            "--i\r\nContent-Type: text/plain\r\n\r\na\r\n--i\r\nContent-Type: text/html\r\n\r\n<b>a</b>\r\n--i--\r\n" +
+            "--o\r\nContent-Type: application/pdf; name=r.pdf\r\nContent-Disposition: attachment; filename=r.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERg==\r\n--o--\r\n");
+        await using var harness = await ImapServerHarness.StartAsync();
+        await harness.DeliverAsync(raw);
+        await using var client = new ImapClient(Plain);
+        await client.ConnectAsync("127.0.0.1", harness.Port);
+        await client.LoginAsync("bob", ImapServerHarness.Password);
+        await client.ExamineAsync("INBOX");
+        var fetched = Assert.Single(await client.FetchAsync("1", "(ENVELOPE BODYSTRUCTURE)"));
+        var envelope = fetched.Envelope!;
+        Assert.Equal("Grüße", envelope.Subject);
+        Assert.Equal("Jürgen", ((MimeKit.MailboxAddress)envelope.From[0]).Name);
+        Assert.Equal("j@example.org", ((MimeKit.MailboxAddress)envelope.Sender[0]).Address);
+        var group = Assert.IsType<MimeKit.GroupAddress>(envelope.To[0]);
+        Assert.Equal(2, group.Members.Count);
+        Assert.Equal("carol@example.net", ((MimeKit.MailboxAddress)envelope.To[1]).Address);
+        Assert.Equal("m1@example.org", envelope.MessageId);
+        Assert.Equal(new DateTimeOffset(2024, 2, 6, 9, 30, 0, TimeSpan.Zero), envelope.Date);
+
+        var body = fetched.BodyStructure!;
+        Assert.True(body.IsMultipart);
+        Assert.Equal(["", "1", "2", "2", "2.1", "2.2", "3"], body.Walk().Select(p => p.PartSpecifier));
+        var pdf = body.Parts[2];
+        Assert.Equal(("application", "pdf", "base64", "attachment", "r.pdf"), (pdf.MediaType, pdf.MediaSubtype, pdf.Encoding!.ToLowerInvariant(), pdf.Disposition!.ToLowerInvariant(), pdf.DispositionParameters["filename"]));
+        Assert.Equal("inner", body.Parts[1].Envelope!.Subject);
+
+        // Each specifier names what BODY[...] returns for it.
+        var html = Assert.Single(await client.FetchAsync("1", "(BODY.PEEK[2.2])"));
+        Assert.Equal("<b>a</b>"u8.ToArray(), html.Sections["BODY[2.2]"]);
+        var message = await client.GetMessageAsync(1);
+        Assert.Equal("Grüße", message!.Subject);
+        Assert.Null(await client.GetMessageAsync(99));
+    }
 }

@@ -275,6 +275,10 @@ public sealed partial class ImapClient : IAsyncDisposable
         return found;
     }
 
+    /// <summary>One message by UID, parsed by MimeKit (fetched with BODY.PEEK[], so \Seen is not set); null when there is no such UID.</summary>
+    public async Task<MimeKit.MimeMessage?> GetMessageAsync(uint uid, CancellationToken cancellationToken = default) =>
+        (await FetchAsync(uid.ToString(CultureInfo.InvariantCulture), "(UID BODY.PEEK[])", uid: true, cancellationToken)).FirstOrDefault(m => m.Uid == uid)?.Message;
+
     /// <summary>STORE: <paramref name="mode"/> '+' adds, '-' removes, '=' replaces; by UID unless <paramref name="uid"/> is false.</summary>
     public Task StoreFlagsAsync(string set, char mode, IEnumerable<string> flags, bool uid = true, CancellationToken cancellationToken = default)
     {
