@@ -170,5 +170,60 @@ public sealed class ImapInteropTests
         Assert.Contains("* SEARCH 1", search.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MailKit_sequenceNumbersStayConsistent_whileOtherSessionsAppendAndExpunge()
+    {
+        await using var harness = await ImapServerHarness.StartAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await harness.DeliverAsync(NetKit.Tests.Mail.TempMailStore.Message($"seed {i}"));
+        }
+
+        using var watcher = await ConnectAsync(harness);
+        await watcher.Inbox.OpenAsync(FolderAccess.ReadOnly);
+        using var stop = new CancellationTokenSource();
+        var writers = Enumerable.Range(0, 2).Select(n => Task.Run(async () =>
+        {
+            using var client = await ConnectAsync(harness);
+            await client.Inbox.OpenAsync(FolderAccess.ReadWrite);
+            for (var round = 0; round < 15; round++)
+            {
+                await client.Inbox.AppendAsync(new MimeMessage([], [new MailboxAddress("", "bob@localhost")], $"added {n}/{round}", new TextPart("plain") { Text = "x" }));
+                await client.Inbox.AddFlagsAsync(round % 5, MessageFlags.Deleted, silent: true);
+                await client.Inbox.ExpungeAsync();
+            }
+
+            await client.DisconnectAsync(true);
+        })).ToList();
+
+        var checks = 0;
+        while (!writers.All(w => w.IsCompleted) || checks == 0)
+        {
+            // MailKit follows every EXISTS and EXPUNGE; a wrong sequence number would break its view or its FETCH.
+            var summaries = await watcher.Inbox.FetchAsync(0, -1, MessageSummaryItems.UniqueId);
+            // New messages may be announced (EXISTS) with the FETCH's reply; expunges may not (RFC 3501 7.4.1).
+            Assert.True(summaries.Count <= watcher.Inbox.Count, $"{summaries.Count} fetched, {watcher.Inbox.Count} known");
+            Assert.Equal(summaries.Select(s => s.UniqueId.Id).Order(), summaries.Select(s => s.UniqueId.Id));
+            Assert.Equal(Enumerable.Range(0, summaries.Count), summaries.Select(s => s.Index));
+            await watcher.NoOpAsync();
+            checks++;
+        }
+
+        await Task.WhenAll(writers);
+        await watcher.NoOpAsync();
+        var final = await harness.Store.ListEntriesAsync("bob", NetKit.Mail.MailStore.Inbox);
+        Assert.Equal(final.Count, watcher.Inbox.Count);
+        Assert.Equal(final.Select(e => (uint)e.Uid), (await watcher.Inbox.FetchAsync(0, -1, MessageSummaryItems.UniqueId)).Select(s => s.UniqueId.Id));
+        await watcher.DisconnectAsync(true);
+    }
+
+    private static async Task<ImapClient> ConnectAsync(ImapServerHarness harness)
+    {
+        var client = new ImapClient();
+        await client.ConnectAsync("127.0.0.1", harness.Port, SecureSocketOptions.None);
+        await client.AuthenticateAsync("bob", ImapServerHarness.Password);
+        return client;
+    }
+
     private static byte[] Second => NetKit.Tests.Mail.TempMailStore.Message("second message", "nothing to see");
 }
