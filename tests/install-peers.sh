@@ -7,6 +7,7 @@ set -euo pipefail
 # command -> Debian package
 declare -A peers=(
   [python3]=python3
+  [curl]=curl
   [nc]=netcat-openbsd
   [socat]=socat
   [ss]=iproute2
@@ -25,6 +26,8 @@ done
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 # Dovecot lives in /usr/sbin, which a user's PATH may lack.
 [ -x /usr/sbin/dovecot ] || command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-pop3d)
+# Dovecot's IMAP server, for the IMAP client's interop tests.
+[ -x /usr/lib/dovecot/imap ] || missing+=(dovecot-imapd)
 # The tests use OpenBSD netcat's -N (close the socket at the end of input).
 if command -v nc >/dev/null 2>&1 && ! nc -h 2>&1 | grep -q OpenBSD; then
   missing+=(netcat-openbsd)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using NetKit.Pop3.Server;
+using NetKit.Imap.Server;
 using NetKit.Smtp.Server;
 using NetKit.Transport;
 
@@ -68,6 +69,10 @@ public static class ServiceCatalog
         {
             StreamFactory = CreatePop3,
         },
+        new("imap", "RFC 3501 mail access to the mail store (STARTTLS, IDLE, MOVE, UIDPLUS, SPECIAL-USE)", ImapServer.DefaultPort, null, null)
+        {
+            StreamFactory = CreateImap,
+        },
     ];
 
     private static StreamService CreateSmtp(ServeContext context)
@@ -79,10 +84,7 @@ public static class ServiceCatalog
     /// <summary>POP3 reads the mail store SMTP delivers to, with SMTP's certificate and its rule for passwords without TLS.</summary>
     private static StreamService CreatePop3(ServeContext context)
     {
-        if (context.MailStore is not MailStoreMessageStore { Store: var store })
-        {
-            throw new InvalidOperationException("pop3 serves NetKit's mail store, and this run has none");
-        }
+        var store = context.Store ?? throw new InvalidOperationException("pop3 needs the mail store in the serve context");
 
         var options = new Pop3ServerOptions
         {
@@ -92,6 +94,14 @@ public static class ServiceCatalog
         };
         var server = new Pop3Server(new MailStoreMaildrops(store), options, context.Logging.CreateLogger("netkit.pop3"));
         return new StreamService(server.HandleAsync, Pop3Server.RejectAsync);
+    }
+
+    /// <summary>IMAP serves the mail store SMTP delivers to, with SMTP's certificate and its rule for passwords without TLS.</summary>
+    private static StreamService CreateImap(ServeContext context)
+    {
+        var store = context.Store ?? throw new InvalidOperationException("imap needs the mail store in the serve context");
+        var server = new ImapServer(store, context.Imap, context.Logging.CreateLogger("netkit.imap"));
+        return new StreamService(server.HandleAsync, ImapServer.RejectAsync);
     }
 
     public static ServiceDefinition? Find(string name) =>
