@@ -63,7 +63,7 @@ internal static class ServeCommand
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             var plan = ServePlan.Parse(parse.GetValue(services) ?? []);
-            var smtpOptions = smtp.Read(parse); // Usage errors before anything starts.
+            var smtpOptions = smtp.Read(parse, [.. plan.Where(p => p.Service.Name == "smtp").Select(p => p.Endpoint)]); // Usage errors before anything starts.
             var level = parse.GetValue(quiet) ? LogLevel.Warning : parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information;
             using var logging = CliLogging.Create(level);
             using var traceOutput = parse.GetValue(trace) ? new QueuedTextWriter(Console.Out) : null;
