@@ -150,7 +150,7 @@ public sealed partial class FtpSession : IDisposable
         {
             await ReplyAsync(550, ex.Message + ".");
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && !Disconnects.IsDisconnect(ex))
+        catch (Exception ex) when (ex is UnauthorizedAccessException || (ex is IOException && ex.InnerException is not System.Net.Sockets.SocketException))
         {
             await ReplyAsync(StorageFull(ex) ? 452 : 550, Describe(ex));
         }
