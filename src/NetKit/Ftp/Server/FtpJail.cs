@@ -50,6 +50,12 @@ public sealed class FtpJail
             throw new FtpPathException("control characters in a path");
         }
 
+        // A backslash is a separator to Windows and to clients written for it: never part of a name here.
+        if (argument.Contains('\\', StringComparison.Ordinal))
+        {
+            throw new FtpPathException("backslash in a path");
+        }
+
         var start = argument.StartsWith('/') ? [] : current.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var parts = new List<string>(start);
         foreach (var part in argument.Split('/', StringSplitOptions.RemoveEmptyEntries))

@@ -181,6 +181,12 @@ public sealed partial class FtpSession
         }
 
         var (path, physical) = Resolve(StripListOptions(argument));
+        if (Entry(physical) is null)
+        {
+            await ReplyAsync(550, "No such file or directory.");
+            return;
+        }
+
         var listing = new List<string> { $"Status of {path}:" };
         listing.AddRange(ListLines(physical, ListKind.Long).Take(10_000));
         listing.Add("End of status");

@@ -98,7 +98,8 @@ public sealed partial class FtpSession
         {
             if (!FtpAddresses.TryParseExtended(argument, out target))
             {
-                var family = argument.Length > 2 ? argument.Split(argument[0]).ElementAtOrDefault(1) : null;
+                var fields = argument.Length > 2 ? argument.Split(argument[0]) : [];
+                var family = fields.Length == 5 ? fields[1] : null;
                 await ReplyAsync(family is not null and not ("1" or "2") ? 522 : 501, family is not null and not ("1" or "2") ? "Network protocol not supported, use (1,2)." : "EPRT syntax error.");
                 return;
             }
@@ -438,7 +439,7 @@ public sealed partial class FtpSession
         var reply = await transfer.Task;
         transfer.Cancel.Dispose();
         // A client that vanished mid-upload closes both connections; its partial file must not look complete.
-        var controlGone = _pendingLine is { IsCompletedSuccessfully: true } pending && pending.Result.Status == LineStatus.EndOfStream;
+        var controlGone = _pendingLine is { IsCompleted: true } pending && (!pending.IsCompletedSuccessfully || pending.Result.Status == LineStatus.EndOfStream);
         if (transfer.Commit is { } commit)
         {
             try
@@ -501,7 +502,15 @@ public sealed partial class FtpSession
         _transfer = null;
         await transfer.Cancel.CancelAsync();
         await transfer.Task;
-        transfer.Commit?.Invoke(false);
+        try
+        {
+            transfer.Commit?.Invoke(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Discarding only deletes a hidden temporary file; a failure leaves it hidden.
+        }
+
         transfer.Cancel.Dispose();
     }
 

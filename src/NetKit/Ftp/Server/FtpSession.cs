@@ -109,6 +109,11 @@ public sealed partial class FtpSession : IDisposable
             await AbandonTransferAsync();
             await ReplyAsync(421, "Server shutting down.", CancellationToken.None);
         }
+        finally
+        {
+            // However the control connection ended (QUIT, reset, error), an upload in flight is thrown away.
+            await AbandonTransferAsync();
+        }
     }
 
     private async Task HandleLineAsync(ReadOnlyMemory<byte> bytes)
