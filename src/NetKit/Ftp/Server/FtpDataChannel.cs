@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
-using NetKit.Transport;
 
 namespace NetKit.Ftp.Server;
 
@@ -58,7 +56,7 @@ internal sealed class FtpDataChannel : IDisposable
     public static bool IsSameHost(IPAddress address, IPAddress peer) => Normalize(address).Equals(Normalize(peer));
 
     /// <summary>Accepts the client's connection (refusing strangers) or connects to it; then TLS when asked.</summary>
-    public async Task<NetConnection> OpenAsync(X509Certificate2? tlsCertificate, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<FtpDataConnection> OpenAsync(X509Certificate2? tlsCertificate, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -69,7 +67,7 @@ internal sealed class FtpDataChannel : IDisposable
             {
                 if (tlsCertificate is not null)
                 {
-                    await connection.UpgradeToServerTlsAsync(tlsCertificate, deadline.Token);
+                    await connection.UpgradeAsync(tlsCertificate, deadline.Token);
                 }
 
                 return connection;
@@ -86,31 +84,9 @@ internal sealed class FtpDataChannel : IDisposable
         }
     }
 
-    /// <summary>Ends a data connection cleanly: TLS close_notify, then FIN.</summary>
-    public static async Task CloseAsync(NetConnection connection)
-    {
-        try
-        {
-            if (connection.Stream is SslStream tls)
-            {
-                await tls.ShutdownAsync();
-            }
-
-            connection.ShutdownSend();
-        }
-        catch (IOException)
-        {
-            // The client closed first; nothing more to say to it.
-        }
-        finally
-        {
-            await connection.DisposeAsync();
-        }
-    }
-
     public void Dispose() => _listener?.Dispose();
 
-    private async Task<NetConnection> AcceptAsync(CancellationToken cancellationToken)
+    private async Task<FtpDataConnection> AcceptAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -118,7 +94,7 @@ internal sealed class FtpDataChannel : IDisposable
             if (socket.RemoteEndPoint is IPEndPoint remote && IsSameHost(remote.Address, _peer))
             {
                 socket.NoDelay = true;
-                return new NetConnection(socket);
+                return new FtpDataConnection(socket);
             }
 
             // Someone else raced for the port: refuse and keep waiting for our client.
@@ -126,13 +102,13 @@ internal sealed class FtpDataChannel : IDisposable
         }
     }
 
-    private async Task<NetConnection> ConnectAsync(CancellationToken cancellationToken)
+    private async Task<FtpDataConnection> ConnectAsync(CancellationToken cancellationToken)
     {
         var socket = new Socket(_target!.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             await socket.ConnectAsync(_target, cancellationToken);
-            return new NetConnection(socket);
+            return new FtpDataConnection(socket);
         }
         catch
         {

@@ -327,7 +327,7 @@ public sealed partial class FtpSession
         }
     }
 
-    private void StartTransfer(string description, Func<NetConnection, RunningTransfer, CancellationToken, Task<FtpReply?>> body, Action? onNotOpened, Func<bool, FtpReply?>? commit = null)
+    private void StartTransfer(string description, Func<FtpDataConnection, RunningTransfer, CancellationToken, Task<FtpReply?>> body, Action? onNotOpened, Func<bool, FtpReply?>? commit = null)
     {
         var channel = _data!;
         _data = null;
@@ -338,10 +338,10 @@ public sealed partial class FtpSession
     }
 
     private async Task<FtpReply> RunTransferAsync(FtpDataChannel channel, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate,
-        RunningTransfer transfer, Func<NetConnection, RunningTransfer, CancellationToken, Task<FtpReply?>> body, Action? onNotOpened)
+        RunningTransfer transfer, Func<FtpDataConnection, RunningTransfer, CancellationToken, Task<FtpReply?>> body, Action? onNotOpened)
     {
         var ct = transfer.Cancel.Token;
-        NetConnection data;
+        FtpDataConnection data;
         try
         {
             data = await channel.OpenAsync(certificate, _options.DataConnectionTimeout, ct);
@@ -372,11 +372,11 @@ public sealed partial class FtpSession
         }
         finally
         {
-            await FtpDataChannel.CloseAsync(data);
+            await data.CloseAsync();
         }
     }
 
-    private async Task SendFileAsync(FileStream file, NetConnection data, bool binary, RunningTransfer transfer, CancellationToken ct)
+    private async Task SendFileAsync(FileStream file, FtpDataConnection data, bool binary, RunningTransfer transfer, CancellationToken ct)
     {
         var size = _options.TransferBufferSize;
         var buffer = ArrayPool<byte>.Shared.Rent(size);
@@ -404,7 +404,7 @@ public sealed partial class FtpSession
         }
     }
 
-    private async Task ReceiveFileAsync(NetConnection data, FileStream file, bool binary, RunningTransfer transfer, CancellationToken ct)
+    private async Task ReceiveFileAsync(FtpDataConnection data, FileStream file, bool binary, RunningTransfer transfer, CancellationToken ct)
     {
         var size = _options.TransferBufferSize;
         var buffer = ArrayPool<byte>.Shared.Rent(size);
