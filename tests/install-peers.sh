@@ -10,6 +10,8 @@ declare -A peers=(
   [nc]=netcat-openbsd
   [socat]=socat
   [ss]=iproute2
+  [curl]=curl
+  [lftp]=lftp
 )
 
 missing=()
@@ -17,6 +19,10 @@ for command in "${!peers[@]}"; do
   command -v "$command" >/dev/null 2>&1 || missing+=("${peers[$command]}")
 done
 [ -e /etc/services ] || missing+=(netbase)
+# FTP interop: Debian's pyftpdlib (for /usr/bin/python3) and vsftpd.
+[ -e /usr/lib/python3/dist-packages/pyftpdlib ] || missing+=(python3-pyftpdlib)
+[ -e /usr/lib/python3/dist-packages/OpenSSL ] || missing+=(python3-openssl)
+[ -x /usr/sbin/vsftpd ] || missing+=(vsftpd)
 # The tests use OpenBSD netcat's -N (close the socket at the end of input).
 if command -v nc >/dev/null 2>&1 && ! nc -h 2>&1 | grep -q OpenBSD; then
   missing+=(netcat-openbsd)
