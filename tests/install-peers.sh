@@ -10,6 +10,7 @@ declare -A peers=(
   [nc]=netcat-openbsd
   [socat]=socat
   [ss]=iproute2
+  [swaks]=swaks
   [curl]=curl
   [lftp]=lftp
 )
@@ -19,26 +20,38 @@ for command in "${!peers[@]}"; do
   command -v "$command" >/dev/null 2>&1 || missing+=("${peers[$command]}")
 done
 [ -e /etc/services ] || missing+=(netbase)
-# FTP interop: Debian's pyftpdlib (for /usr/bin/python3) and vsftpd.
-[ -e /usr/lib/python3/dist-packages/pyftpdlib ] || missing+=(python3-pyftpdlib)
-[ -e /usr/lib/python3/dist-packages/OpenSSL ] || missing+=(python3-openssl)
+# SMTP peers: Postfix's smtp-sink and smtp-source, and aiosmtpd (a module of Debian's own python3).
+[ -x /usr/sbin/smtp-sink ] || missing+=(postfix)
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+# FTP interop: pyftpdlib (with pyOpenSSL for its TLS) for Debian's python3, and vsftpd.
+/usr/bin/python3 -c 'import pyftpdlib' >/dev/null 2>&1 || missing+=(python3-pyftpdlib)
+/usr/bin/python3 -c 'import OpenSSL' >/dev/null 2>&1 || missing+=(python3-openssl)
 [ -x /usr/sbin/vsftpd ] || missing+=(vsftpd)
 # The tests use OpenBSD netcat's -N (close the socket at the end of input).
 if command -v nc >/dev/null 2>&1 && ! nc -h 2>&1 | grep -q OpenBSD; then
   missing+=(netcat-openbsd)
 fi
 
+# Postfix's smtp-source (load for the SMTP server tests) lives in /usr/sbin.
+[ -x /usr/sbin/smtp-source ] || missing+=(postfix)
+# swaks speaks TLS (--tls) only with Perl's Net::SSLeay.
+perl -MNet::SSLeay -e 1 2>/dev/null || missing+=(libnet-ssleay-perl)
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "test peers: all present"
   exit 0
 fi
 
+# One package can serve several commands: ask for each once.
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
 echo "test peers: installing ${missing[*]}"
 if [ "$(id -u)" -ne 0 ]; then
   echo "test peers: not root; install them with: sudo apt-get install -y ${missing[*]}" >&2
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Postfix asks how to configure itself unless told: nothing (only its tools are used).
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "test peers: installed"

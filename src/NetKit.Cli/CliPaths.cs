@@ -3,8 +3,11 @@ namespace NetKit.Cli;
 /// <summary>Where NetKit keeps its files.</summary>
 internal static class CliPaths
 {
-    /// <summary>The --data option, else $NETKIT_DATA, else ~/.local/share/netkit (the platform's local application data).</summary>
-    public static string DataDirectory(string? option)
+    /// <summary>
+    /// The --data option, else $NETKIT_DATA, else ~/.local/share/netkit (the platform's local application data);
+    /// created unless <paramref name="create"/> is false (commands that only read must not make one).
+    /// </summary>
+    public static string DataDirectory(string? option, bool create = true)
     {
         var chosen = option ?? Environment.GetEnvironmentVariable("NETKIT_DATA");
         if (string.IsNullOrWhiteSpace(chosen))
@@ -13,7 +16,11 @@ internal static class CliPaths
         }
 
         var full = Path.GetFullPath(chosen);
-        Directory.CreateDirectory(full);
+        if (create)
+        {
+            Directory.CreateDirectory(full);
+        }
+
         return full;
     }
 }

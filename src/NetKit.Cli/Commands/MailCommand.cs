@@ -29,7 +29,7 @@ internal static class MailCommand
         command.Options.Add(data);
         CliAction.Set(command, async (parse, ct) =>
         {
-            await using var store = UsersCommand.OpenStore(parse, data);
+            await using var store = UsersCommand.OpenStoreReadOnly(parse, data);
             var messages = await store.ListMessagesAsync(parse.GetValue(mailbox), ct);
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
@@ -67,7 +67,7 @@ internal static class MailCommand
                 throw new UsageException($"not a message id: \"{text}\"");
             }
 
-            await using var store = UsersCommand.OpenStore(parse, data);
+            await using var store = UsersCommand.OpenStoreReadOnly(parse, data);
             var bytes = await store.ReadMessageAsync(messageId, ct) ?? throw new MailStoreException($"no message {messageId}");
             if (parse.GetValue(raw))
             {
@@ -105,10 +105,10 @@ internal static class MailCommand
         {
             table.AddRow(
                 m.Id.ToString(CultureInfo.InvariantCulture),
-                Markup.Escape(m.Account),
-                Markup.Escape(m.From),
-                Markup.Escape(m.To),
-                Markup.Escape(m.Subject),
+                Markup.Escape(Printable(m.Account)),
+                Markup.Escape(Printable(m.From)),
+                Markup.Escape(Printable(m.To)),
+                Markup.Escape(Printable(m.Subject)),
                 (m.Date ?? m.InternalDate).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                 m.Size.ToString(CultureInfo.InvariantCulture));
         }
@@ -134,7 +134,11 @@ internal static class MailCommand
         ["attachments"] = new JsonArray([.. m.AttachmentNames.Select(a => (JsonNode?)JsonValue.Create(a))]),
     };
 
-    /// <summary>The message as a person reads it: headers and text decoded by MimeKit (RFC 2047, any charset).</summary>
+    /// <summary>
+    /// The message as a person reads it: headers and text decoded by MimeKit (RFC 2047, any charset),
+    /// with every control character made visible (<see cref="Printable"/>): a decoded subject or
+    /// body must not be able to drive the terminal or forge lines.
+    /// </summary>
     private static string Render(byte[] bytes)
     {
         MailCharsets.EnsureRegistered();
@@ -147,32 +151,40 @@ internal static class MailCommand
         catch (FormatException)
         {
             // SMTP stores whatever DATA carried; what MimeKit cannot read is shown as text.
-            return System.Text.Encoding.UTF8.GetString(bytes);
+            return PrintableText(System.Text.Encoding.UTF8.GetString(bytes));
         }
 
+        using (message)
+        {
+            return Render(message);
+        }
+    }
+
+    private static string Render(MimeMessage message)
+    {
         var text = new System.Text.StringBuilder();
-        text.Append("From: ").AppendLine(message.From.ToString());
-        text.Append("To: ").AppendLine(message.To.ToString());
+        void Header(string name, string value) => text.Append(name).Append(": ").AppendLine(Printable(value));
+        Header("From", message.From.ToString());
+        Header("To", message.To.ToString());
         if (message.Cc.Count > 0)
         {
-            text.Append("Cc: ").AppendLine(message.Cc.ToString());
+            Header("Cc", message.Cc.ToString());
         }
 
-        text.Append("Subject: ").AppendLine(message.Subject ?? "");
+        Header("Subject", message.Subject ?? "");
         if (message.Headers.Contains(HeaderId.Date))
         {
-            text.Append("Date: ").AppendLine(MimeKit.Utils.DateUtils.FormatDate(message.Date));
+            Header("Date", MimeKit.Utils.DateUtils.FormatDate(message.Date));
         }
 
         foreach (var attachment in message.Attachments.OfType<MimePart>())
         {
-            text.Append("Attachment: ").Append(attachment.FileName ?? attachment.ContentType.Name ?? "(unnamed)")
-                .Append(" (").Append(attachment.ContentType.MimeType).AppendLine(")");
+            Header("Attachment", $"{attachment.FileName ?? attachment.ContentType.Name ?? "(unnamed)"} ({attachment.ContentType.MimeType})");
         }
 
         text.AppendLine();
-        var body = message.TextBody ?? message.HtmlBody ?? "";
-        text.Append(body.ReplaceLineEndings("\n"));
+        var body = PrintableText(message.TextBody ?? message.HtmlBody ?? "");
+        text.Append(body);
         if (body.Length > 0 && !body.EndsWith('\n'))
         {
             text.AppendLine();
@@ -180,4 +192,47 @@ internal static class MailCommand
 
         return text.ToString();
     }
+
+    /// <summary>
+    /// One decoded field made safe for a terminal: C0 controls (but tab) as ^X (ESC is ^[, CR ^M,
+    /// LF ^J), DEL as ^?, C1 controls as U+FFFD. Nothing else changes.
+    /// </summary>
+    internal static string Printable(string value) => Printable(value, keepLineEnds: false);
+
+    /// <summary>A text body made safe the same way; its line ends stay, as "\n".</summary>
+    internal static string PrintableText(string value) => Printable(value.ReplaceLineEndings("\n"), keepLineEnds: true);
+
+    private static string Printable(string value, bool keepLineEnds)
+    {
+        if (!value.Any(c => IsUnsafe(c, keepLineEnds)))
+        {
+            return value;
+        }
+
+        var safe = new System.Text.StringBuilder(value.Length + 8);
+        foreach (var c in value)
+        {
+            if (!IsUnsafe(c, keepLineEnds))
+            {
+                safe.Append(c);
+            }
+            else if (c < 0x20)
+            {
+                safe.Append('^').Append((char)(c + 0x40));
+            }
+            else if (c == 0x7F)
+            {
+                safe.Append("^?");
+            }
+            else
+            {
+                safe.Append('\uFFFD');
+            }
+        }
+
+        return safe.ToString();
+    }
+
+    private static bool IsUnsafe(char c, bool keepLineEnds) =>
+        char.IsControl(c) && c != '\t' && !(keepLineEnds && c == '\n');
 }

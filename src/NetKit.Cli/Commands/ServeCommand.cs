@@ -26,6 +26,7 @@ internal static class ServeCommand
         var trace = new Option<bool>("--trace") { Description = "Print the wire trace (C:/S: lines) of text services." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log every connection's end and every datagram." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Log warnings and errors only." };
+        var smtp = new SmtpServeOptions();
 
         var command = new Command("serve", "Run NetKit's services on loopback (or where you say).");
         command.Arguments.Add(services);
@@ -33,6 +34,8 @@ internal static class ServeCommand
         {
             command.Options.Add(option);
         }
+
+        smtp.AddTo(command);
 
         CliAction.Set(command, async (parse, ct) =>
         {
@@ -59,23 +62,30 @@ internal static class ServeCommand
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             var plan = ServePlan.Parse(parse.GetValue(services) ?? []);
+            var smtpOptions = smtp.Read(parse); // Usage errors before anything starts.
             var level = parse.GetValue(quiet) ? LogLevel.Warning : parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information;
             using var logging = CliLogging.Create(level);
             using var traceOutput = parse.GetValue(trace) ? new QueuedTextWriter(Console.Out) : null;
+            // The data directory holds the TLS certificate (implicit TLS and smtp's STARTTLS
+            // share it) and the stores; a run of plain simple services never creates it.
+            var dataDirectory = plan.Any(p => p.Tls || p.Service.NeedsContext) ? CliPaths.DataDirectory(parse.GetValue(data)) : null;
+            var certificate = dataDirectory is null ? null : TlsCertificates.LoadOrCreateSelfSigned(dataDirectory);
             var options = new StreamServerOptions
             {
                 MaxConnections = parse.GetValue(maxConnections),
                 MaxConnectionsPerAddress = parse.GetValue(perAddress),
                 IdleTimeout = TimeSpan.FromSeconds(idleSeconds),
                 Trace = traceOutput is null ? null : new WireTrace(traceOutput, TraceRole.Server),
-                ImplicitTlsCertificate = plan.Any(p => p.Tls)
-                    ? TlsCertificates.LoadOrCreateSelfSigned(CliPaths.DataDirectory(parse.GetValue(data)))
-                    : null,
+                ImplicitTlsCertificate = plan.Any(p => p.Tls) ? certificate : null,
             };
+            await using var stores = new ServeStores();
+            var context = plan.Any(p => p.Service.NeedsContext)
+                ? stores.CreateContext(dataDirectory!, smtpOptions with { Certificate = certificate }, logging)
+                : null;
             await using var running = new RunningServers();
             foreach (var listener in plan)
             {
-                await running.StartAsync(listener, options, logging, ct);
+                await running.StartAsync(listener, options, context, logging, ct);
             }
 
             PrintTable(running.Listeners);
@@ -184,16 +194,16 @@ internal static class ServeCommand
         /// (localhost: 127.0.0.1 and ::1), or just the first when the port is 0,
         /// since each address would get a different free port.
         /// </summary>
-        public async Task StartAsync(ServePlan plan, StreamServerOptions options, ILoggerFactory logging, CancellationToken ct)
+        public async Task StartAsync(ServePlan plan, StreamServerOptions options, ServeContext? context, ILoggerFactory logging, CancellationToken ct)
         {
             var addresses = await plan.Endpoint.ResolveAllAsync(ct);
             foreach (var bindTo in plan.Endpoint.Port == 0 ? addresses.Take(1) : addresses.Distinct())
             {
-                Start(plan, bindTo, options, logging);
+                Start(plan, bindTo, options, context, logging);
             }
         }
 
-        private void Start(ServePlan plan, EndPoint bindTo, StreamServerOptions options, ILoggerFactory logging)
+        private void Start(ServePlan plan, EndPoint bindTo, StreamServerOptions options, ServeContext? context, ILoggerFactory logging)
         {
             var logger = logging.CreateLogger($"netkit.{plan.Service.Name}");
             if (plan.Endpoint.IsDatagram)
@@ -205,8 +215,10 @@ internal static class ServeCommand
             }
             else
             {
-                var server = new StreamServer(plan.Service.Name, bindTo, plan.Service.StreamHandler!,
-                    plan.Tls ? options : WithoutTls(options), logger);
+                var stream = plan.Service.CreateStream(context);
+                var transport = plan.Tls ? options : WithoutTls(options);
+                var server = new StreamServer(plan.Service.Name, bindTo, stream.Handler,
+                    transport with { OnRejected = stream.OnRejected ?? transport.OnRejected }, logger);
                 server.Start();
                 _streams.Add(server);
                 Listeners.Add((plan.Service.Name, Show(plan.Endpoint, server.LocalEndPoint, plan.Tls)));

@@ -30,14 +30,20 @@ internal static class UsersCommand
     internal static MailStore OpenStore(ParseResult parse, Option<string?> data) =>
         MailStore.Open(CliPaths.DataDirectory(parse.GetValue(data)));
 
+    /// <summary>For commands that only read: a missing store is an error, never an empty one created on the spot.</summary>
+    internal static MailStore OpenStoreReadOnly(ParseResult parse, Option<string?> data) =>
+        MailStore.OpenReadOnly(CliPaths.DataDirectory(parse.GetValue(data), create: false));
+
     private static Command CreateAdd()
     {
         var name = new Argument<string>("name") { Description = "The user name: 1-64 letters, digits, '.', '_' or '-' (stored in lower case)." };
         var password = new Option<string?>("--password") { Description = "The password. Without it, the password is read from stdin (not echoed on a terminal)." };
+        var adopt = new Option<bool>("--adopt-mail") { Description = "Give the new user the mail already stored under NAME (a removed user's, kept with --keep-mail)." };
         var data = DataOption();
         var command = new Command("add", "Add a user; NAME's mailbox receives mail for NAME@ each local domain.");
         command.Arguments.Add(name);
         command.Options.Add(password);
+        command.Options.Add(adopt);
         command.Options.Add(data);
         CliAction.Set(command, async (parse, ct) =>
         {
@@ -48,7 +54,14 @@ internal static class UsersCommand
             }
 
             await using var store = OpenStore(parse, data);
-            var user = await store.AddUserAsync(parse.GetRequiredValue(name), secret, ct);
+            var requested = parse.GetRequiredValue(name);
+            var adoptMail = parse.GetValue(adopt);
+            if (!adoptMail && await HeldMessagesAsync(store, requested, ct) is > 0 and var held)
+            {
+                throw new MailStoreException($"the store already holds {held} message(s) for \"{requested.ToLowerInvariant()}\" (a removed user's?): add --adopt-mail to give them to the new user");
+            }
+
+            var user = await store.AddUserAsync(requested, secret, adoptMail, ct);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"added user {user.Name}".AsMemory(), ct);
             return ExitCodes.Success;
         });
@@ -64,7 +77,7 @@ internal static class UsersCommand
         command.Options.Add(data);
         CliAction.Set(command, async (parse, ct) =>
         {
-            await using var store = OpenStore(parse, data);
+            await using var store = OpenStoreReadOnly(parse, data);
             var users = await store.ListUsersAsync(ct);
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
@@ -87,16 +100,18 @@ internal static class UsersCommand
 
     private static Command CreateRemove()
     {
-        var name = new Argument<string>("name") { Description = "The user to remove (the mail in their mailbox stays)." };
+        var name = new Argument<string>("name") { Description = "The user to remove, with their mail." };
+        var keep = new Option<bool>("--keep-mail") { Description = "Keep the user's mail in the store (a later `users add NAME --adopt-mail` takes it over)." };
         var data = DataOption();
-        var command = new Command("remove", "Remove a user.");
+        var command = new Command("remove", "Remove a user and their mail.");
         command.Arguments.Add(name);
+        command.Options.Add(keep);
         command.Options.Add(data);
         CliAction.Set(command, async (parse, ct) =>
         {
             await using var store = OpenStore(parse, data);
             var user = parse.GetRequiredValue(name);
-            if (!await store.RemoveUserAsync(user, ct))
+            if (!await store.RemoveUserAsync(user, parse.GetValue(keep), ct))
             {
                 throw new MailStoreException($"no user \"{user}\"");
             }
@@ -105,6 +120,17 @@ internal static class UsersCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>How many messages the store holds for the account <paramref name="name"/> (0 for an invalid name).</summary>
+    private static async Task<int> HeldMessagesAsync(MailStore store, string name, CancellationToken ct)
+    {
+        if (name.Length > 64 || name.Any(char.IsControl) || string.IsNullOrWhiteSpace(name))
+        {
+            return 0; // AddUserAsync says what is wrong with the name
+        }
+
+        return (await store.ListMailboxesAsync(name, ct)).Sum(m => m.MessageCount);
     }
 
     /// <summary>The first line of stdin; on a terminal, typed after a prompt and never echoed.</summary>

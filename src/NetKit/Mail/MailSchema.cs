@@ -13,7 +13,17 @@ internal static class MailSchema
     // Times are Unix milliseconds (UTC) so they sort and compare in SQL; the message's own Date
     // header keeps its offset as ISO 8601 text. Ids use AUTOINCREMENT so an id shown to a user,
     // or a content id, is never given to another message after a deletion.
+    // The bodies live in a table of their own: a BLOB in the summary row would make every list
+    // walk each message's overflow pages. The envelope recipients sit on each entry, holding only
+    // the addresses that reached that account, so a Bcc recipient stays invisible to the others.
+    // settings holds the store's secrets (scram_secret keys unknown users' fake SCRAM salts, so
+    // they stay the same across restarts and a restart reveals nothing about which names exist).
     private const string CreateV1 = """
+        CREATE TABLE settings (
+            name  TEXT PRIMARY KEY NOT NULL,
+            value BLOB NOT NULL
+        );
+        INSERT INTO settings (name, value) VALUES ('scram_secret', randomblob(32));
         CREATE TABLE users (
             name       TEXT PRIMARY KEY NOT NULL,
             credential TEXT NOT NULL,
@@ -29,10 +39,8 @@ internal static class MailSchema
         );
         CREATE TABLE messages (
             id               INTEGER PRIMARY KEY AUTOINCREMENT,
-            raw              BLOB NOT NULL,
             size             INTEGER NOT NULL,
             reverse_path     TEXT NOT NULL,
-            recipients       TEXT NOT NULL,
             remote_address   TEXT,
             helo             TEXT,
             received         INTEGER NOT NULL,
@@ -43,6 +51,10 @@ internal static class MailSchema
             attachment_count INTEGER NOT NULL,
             attachment_names TEXT NOT NULL
         );
+        CREATE TABLE message_bodies (
+            message_id INTEGER PRIMARY KEY REFERENCES messages (id),
+            raw        BLOB NOT NULL
+        );
         CREATE TABLE entries (
             id            INTEGER PRIMARY KEY AUTOINCREMENT,
             mailbox_id    INTEGER NOT NULL REFERENCES mailboxes (id),
@@ -50,6 +62,7 @@ internal static class MailSchema
             flags         TEXT NOT NULL DEFAULT '',
             internal_date INTEGER NOT NULL,
             message_id    INTEGER NOT NULL REFERENCES messages (id),
+            recipients    TEXT NOT NULL,
             UNIQUE (mailbox_id, uid)
         );
         CREATE INDEX entries_message ON entries (message_id);
@@ -72,6 +85,24 @@ internal static class MailSchema
         }
 
         transaction.Commit();
+    }
+
+    /// <summary>The schema version of a database opened read-only: 0 when it was never created.</summary>
+    public static int ReadVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version;";
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The store's SCRAM secret (created with the schema).</summary>
+    public static byte[] ReadScramSecret(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM settings WHERE name = 'scram_secret';";
+        return command.ExecuteScalar() as byte[] is { Length: >= 32 } secret
+            ? secret
+            : throw new MailStoreException("the mail store's SCRAM secret is missing or damaged");
     }
 
     private static object? Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql)

@@ -12,7 +12,7 @@ public sealed partial class MailStore
     public const string Inbox = "INBOX";
 
     private const string SummaryColumns = """
-        SELECT e.id, b.account, b.name, e.uid, e.flags, e.internal_date, m.id, m.size, m.reverse_path, m.recipients,
+        SELECT e.id, b.account, b.name, e.uid, e.flags, e.internal_date, m.id, m.size, m.reverse_path, e.recipients,
                m.remote_address, m.helo, m.from_text, m.to_text, m.subject, m.date, m.attachment_names
         FROM entries e JOIN mailboxes b ON b.id = e.mailbox_id JOIN messages m ON m.id = e.message_id
         """;
@@ -32,27 +32,28 @@ public sealed partial class MailStore
         }
 
         // Everything but the writing happens here, on the caller's thread: the writer only writes.
-        var accounts = delivery.Recipients.Select(r => MailUserNames.NormalizeAccount(r.Account)).Distinct(StringComparer.Ordinal).ToList();
+        // Each account's entry keeps only the envelope addresses that reached it (Bcc stays private).
+        var accounts = delivery.Recipients
+            .GroupBy(r => MailUserNames.NormalizeAccount(r.Account), r => r.Address, StringComparer.Ordinal)
+            .Select(g => (Account: g.Key, Recipients: JsonSerializer.Serialize(g.Distinct(StringComparer.Ordinal).ToArray())))
+            .ToList();
         var raw = ExactArray(delivery.Message);
         var headers = MessageHeaders.Parse(raw);
-        var recipients = JsonSerializer.Serialize(delivery.Recipients.Select(r => r.Address).ToArray());
         var attachments = JsonSerializer.Serialize(headers.AttachmentNames.ToArray());
         var received = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-        return await writer.EnqueueAsync<IReadOnlyList<StoredMessage>>(context =>
+        return await Writer.EnqueueAsync<IReadOnlyList<StoredMessage>>(context =>
         {
             var insert = context.Command("""
-                INSERT INTO messages (raw, size, reverse_path, recipients, remote_address, helo, received,
+                INSERT INTO messages (size, reverse_path, remote_address, helo, received,
                                       from_text, to_text, subject, date, attachment_count, attachment_names)
-                VALUES ($raw, $size, $reverse, $recipients, $remote, $helo, $received,
+                VALUES ($size, $reverse, $remote, $helo, $received,
                         $from, $to, $subject, $date, $attachment_count, $attachment_names)
                 RETURNING id;
                 """);
             var p = insert.Parameters;
-            p.AddWithValue("$raw", raw);
             p.AddWithValue("$size", raw.LongLength);
             p.AddWithValue("$reverse", delivery.ReversePath);
-            p.AddWithValue("$recipients", recipients);
             p.AddWithValue("$remote", (object?)delivery.RemoteAddress ?? DBNull.Value);
             p.AddWithValue("$helo", (object?)delivery.HeloName ?? DBNull.Value);
             p.AddWithValue("$received", received);
@@ -64,23 +65,29 @@ public sealed partial class MailStore
             p.AddWithValue("$attachment_names", attachments);
             var contentId = (long)insert.ExecuteScalar()!;
 
+            var body = context.Command("INSERT INTO message_bodies (message_id, raw) VALUES ($message, $raw);");
+            body.Parameters.AddWithValue("$message", contentId);
+            body.Parameters.AddWithValue("$raw", raw);
+            body.ExecuteNonQuery();
+
             var stored = new List<StoredMessage>(accounts.Count);
-            foreach (var account in accounts)
+            foreach (var (account, recipients) in accounts)
             {
                 var (mailboxId, uid) = NextUid(context, account, Inbox);
                 var entry = context.Command("""
-                    INSERT INTO entries (mailbox_id, uid, flags, internal_date, message_id)
-                    VALUES ($mailbox, $uid, '', $date, $message) RETURNING id;
+                    INSERT INTO entries (mailbox_id, uid, flags, internal_date, message_id, recipients)
+                    VALUES ($mailbox, $uid, '', $date, $message, $recipients) RETURNING id;
                     """);
                 entry.Parameters.AddWithValue("$mailbox", mailboxId);
                 entry.Parameters.AddWithValue("$uid", uid);
                 entry.Parameters.AddWithValue("$date", received);
                 entry.Parameters.AddWithValue("$message", contentId);
+                entry.Parameters.AddWithValue("$recipients", recipients);
                 stored.Add(new StoredMessage((long)entry.ExecuteScalar()!, account, Inbox, uid));
             }
 
             return stored;
-        }, ct).ConfigureAwait(false);
+        }, raw.LongLength, ct).ConfigureAwait(false);
     }
 
     /// <summary>Takes the mailbox's next UID (creating the mailbox on first use): UIDs only ever go up.</summary>
@@ -97,17 +104,38 @@ public sealed partial class MailStore
             }
         }
 
-        // A new mailbox: its UIDVALIDITY is the time, and always above any other mailbox's, so a
-        // mailbox deleted and made again within one second still looks new to an IMAP client.
-        var create = context.Command("""
-            INSERT INTO mailboxes (account, name, uidvalidity, uidnext)
-            VALUES ($account, $name, max($now, coalesce((SELECT max(uidvalidity) FROM mailboxes), 0) + 1), 2)
-            RETURNING id;
-            """);
+        var create = context.Command("INSERT INTO mailboxes (account, name, uidvalidity, uidnext) VALUES ($account, $name, $uidvalidity, 2) RETURNING id;");
         create.Parameters.AddWithValue("$account", account);
         create.Parameters.AddWithValue("$name", mailbox);
-        create.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        create.Parameters.AddWithValue("$uidvalidity", NewUidValidity(context, account));
         return ((long)create.ExecuteScalar()!, 1);
+    }
+
+    /// <summary>
+    /// A new mailbox's UIDVALIDITY (RFC 3501: a non-zero 32-bit number). Normally the time, and
+    /// always above any other mailbox's, so a mailbox deleted and made again within one second
+    /// still looks new to an IMAP client. Should that pass 2^32-1 (very many mailboxes), it wraps
+    /// to the lowest value no mailbox of the account uses: IMAP only needs a mailbox's value to
+    /// change when its UIDs start again.
+    /// </summary>
+    private static long NewUidValidity(MailWriteContext context, string account)
+    {
+        const long Max = uint.MaxValue;
+        var next = context.Command("SELECT max($now, coalesce((SELECT max(uidvalidity) FROM mailboxes), 0) + 1);");
+        next.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var candidate = (long)next.ExecuteScalar()!;
+        if (candidate <= Max)
+        {
+            return candidate;
+        }
+
+        var free = context.Command("""
+            SELECT min(v + 1) FROM (SELECT 0 AS v UNION ALL SELECT uidvalidity FROM mailboxes WHERE account = $account)
+            WHERE v + 1 <= $max AND v + 1 NOT IN (SELECT uidvalidity FROM mailboxes WHERE account = $account);
+            """);
+        free.Parameters.AddWithValue("$account", account);
+        free.Parameters.AddWithValue("$max", Max);
+        return free.ExecuteScalar() as long? ?? throw new MailStoreException($"account \"{account}\" has no UIDVALIDITY left");
     }
 
     /// <summary>Every message in the store, or in one account, by account and UID.</summary>
@@ -152,7 +180,7 @@ public sealed partial class MailStore
     public async Task<byte[]?> ReadMessageAsync(long id, CancellationToken ct = default)
     {
         var found = await QueryAsync(
-            "SELECT m.raw FROM entries e JOIN messages m ON m.id = e.message_id WHERE e.id = $id;",
+            "SELECT body.raw FROM entries e JOIN message_bodies body ON body.message_id = e.message_id WHERE e.id = $id;",
             p => p.AddWithValue("$id", id),
             row => (byte[])row.GetValue(0),
             ct).ConfigureAwait(false);
@@ -195,13 +223,13 @@ public sealed partial class MailStore
     public Task<bool> SetFlagsAsync(long id, string flags, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(flags);
-        return writer.EnqueueAsync(context =>
+        return Writer.EnqueueAsync(context =>
         {
             var command = context.Command("UPDATE entries SET flags = $flags WHERE id = $id;");
             command.Parameters.AddWithValue("$flags", flags);
             command.Parameters.AddWithValue("$id", id);
             return command.ExecuteNonQuery() == 1;
-        }, ct);
+        }, 0, ct);
     }
 
     /// <summary>
@@ -213,7 +241,7 @@ public sealed partial class MailStore
     {
         ArgumentNullException.ThrowIfNull(ids);
         var distinct = ids.Distinct().ToArray();
-        return writer.EnqueueAsync(context =>
+        return Writer.EnqueueAsync(context =>
         {
             var deleted = 0;
             foreach (var id in distinct)
@@ -226,13 +254,48 @@ public sealed partial class MailStore
                 }
 
                 deleted++;
-                var orphan = context.Command("DELETE FROM messages WHERE id = $content AND NOT EXISTS (SELECT 1 FROM entries WHERE message_id = $content);");
-                orphan.Parameters.AddWithValue("$content", contentId);
-                orphan.ExecuteNonQuery();
+                DeleteIfOrphan(context, contentId);
             }
 
             return deleted;
-        }, ct);
+        }, 0, ct);
+    }
+
+    /// <summary>Removes every mailbox and message of an account (a removed user's mail).</summary>
+    private static void DeleteAccountMail(MailWriteContext context, string account)
+    {
+        var remove = context.Command("""
+            DELETE FROM entries WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE account = $account) RETURNING message_id;
+            """);
+        remove.Parameters.AddWithValue("$account", account);
+        var contents = new List<long>();
+        using (var row = remove.ExecuteReader())
+        {
+            while (row.Read())
+            {
+                contents.Add(row.GetInt64(0));
+            }
+        }
+
+        foreach (var contentId in contents.Distinct())
+        {
+            DeleteIfOrphan(context, contentId);
+        }
+
+        var mailboxes = context.Command("DELETE FROM mailboxes WHERE account = $account;");
+        mailboxes.Parameters.AddWithValue("$account", account);
+        mailboxes.ExecuteNonQuery();
+    }
+
+    /// <summary>Deletes a stored content (summary and body) once no mailbox holds it.</summary>
+    private static void DeleteIfOrphan(MailWriteContext context, long contentId)
+    {
+        var body = context.Command("DELETE FROM message_bodies WHERE message_id = $content AND NOT EXISTS (SELECT 1 FROM entries WHERE message_id = $content);");
+        body.Parameters.AddWithValue("$content", contentId);
+        body.ExecuteNonQuery();
+        var orphan = context.Command("DELETE FROM messages WHERE id = $content AND NOT EXISTS (SELECT 1 FROM entries WHERE message_id = $content);");
+        orphan.Parameters.AddWithValue("$content", contentId);
+        orphan.ExecuteNonQuery();
     }
 
     private static MessageSummary ReadSummary(SqliteDataReader row) => new(

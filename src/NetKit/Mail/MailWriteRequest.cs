@@ -1,9 +1,48 @@
 namespace NetKit.Mail;
 
-/// <summary>One change queued for the writer; its task completes only after the transaction holding it commits.</summary>
-internal abstract class MailWriteRequest(CancellationToken cancellationToken)
+/// <summary>
+/// One change queued for the writer; its task completes only after the transaction holding it commits.
+/// Its state moves once: Pending to Claimed (the writer took it: it will be written, and the caller's
+/// cancellation no longer matters, so the caller's buffer is never read after the caller gave up) or
+/// Pending to Cancelled (the caller's token fired first: the caller is released at once and the
+/// writer skips the change).
+/// </summary>
+internal abstract class MailWriteRequest(long bytes)
 {
-    public CancellationToken CancellationToken { get; } = cancellationToken;
+    private const int Pending = 0;
+    private const int Claimed = 1;
+    private const int Cancelled = 2;
+
+    private int state;
+    private CancellationTokenRegistration registration;
+
+    /// <summary>About how many bytes the change writes (a message's size; 0 for small changes): batches are capped by it.</summary>
+    public long Bytes { get; } = bytes;
+
+    /// <summary>Cancels the change when <paramref name="cancellationToken"/> fires while it is still pending.</summary>
+    public void Watch(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.CanBeCanceled)
+        {
+            registration = cancellationToken.Register(static (self, token) => ((MailWriteRequest)self!).TryCancel(token), this);
+        }
+    }
+
+    /// <summary>The writer takes the change; false when the caller cancelled it first.</summary>
+    public bool TryClaim()
+    {
+        var claimed = Interlocked.CompareExchange(ref state, Claimed, Pending) == Pending;
+        registration.Unregister();
+        return claimed;
+    }
+
+    private void TryCancel(CancellationToken token)
+    {
+        if (Interlocked.CompareExchange(ref state, Cancelled, Pending) == Pending)
+        {
+            Cancel(token);
+        }
+    }
 
     public abstract void Apply(MailWriteContext context);
 
@@ -11,12 +50,11 @@ internal abstract class MailWriteRequest(CancellationToken cancellationToken)
 
     public abstract void Fail(Exception exception);
 
-    public abstract void Cancel();
+    protected abstract void Cancel(CancellationToken token);
 }
 
 /// <summary>A change that yields a result (the UIDs a delivery got, whether a row was removed ...).</summary>
-internal sealed class MailWriteRequest<T>(Func<MailWriteContext, T> apply, CancellationToken cancellationToken)
-    : MailWriteRequest(cancellationToken)
+internal sealed class MailWriteRequest<T>(Func<MailWriteContext, T> apply, long bytes) : MailWriteRequest(bytes)
 {
     // Continuations run elsewhere: the writer must not run a caller's code (an SMTP reply) before its next batch.
     private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -30,5 +68,5 @@ internal sealed class MailWriteRequest<T>(Func<MailWriteContext, T> apply, Cance
 
     public override void Fail(Exception exception) => completion.TrySetException(exception);
 
-    public override void Cancel() => completion.TrySetCanceled(CancellationToken);
+    protected override void Cancel(CancellationToken token) => completion.TrySetCanceled(token);
 }

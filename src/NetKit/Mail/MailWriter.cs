@@ -8,7 +8,9 @@ namespace NetKit.Mail;
 /// every change waiting, applies them in ONE transaction (each in its own savepoint, so one bad
 /// change fails alone) and commits, which is the one fsync they share; only then does it complete
 /// their tasks. If the commit fails, every change of the batch fails: nothing is reported stored
-/// that is not.
+/// that is not. A batch is capped in changes and in bytes (a big message is a batch of its own).
+/// If a change makes SQLite abandon the whole transaction (disk full, I/O error), that change
+/// fails with its own error and the batch's other changes are applied again in a new transaction.
 /// </summary>
 internal sealed class MailWriter : IAsyncDisposable
 {
@@ -20,45 +22,70 @@ internal sealed class MailWriter : IAsyncDisposable
     private readonly SqliteConnection connection;
     private readonly MailWriteContext context;
     private readonly MailStoreOptions options;
-    private readonly Task loop;
+    private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public MailWriter(SqliteConnection connection, MailStoreOptions options)
     {
         this.connection = connection;
         this.options = options;
         context = new MailWriteContext(connection);
-        loop = Task.Run(RunAsync);
+        // Its own thread, not the thread pool's: a batch blocks in SQLite and in fsync for
+        // milliseconds, and on a small machine that would take one of the few workers that run
+        // every session (the SMTP benchmark lost about half its rate to it).
+        new Thread(Run) { IsBackground = true, Name = "netkit mail writer" }.Start();
     }
 
-    public Task<T> EnqueueAsync<T>(Func<MailWriteContext, T> apply, CancellationToken cancellationToken)
+    /// <param name="bytes">About how many bytes the change writes (caps the batch); 0 for small changes.</param>
+    public Task<T> EnqueueAsync<T>(Func<MailWriteContext, T> apply, long bytes, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var request = new MailWriteRequest<T>(apply, cancellationToken);
+        var request = new MailWriteRequest<T>(apply, bytes);
+        request.Watch(cancellationToken);
         if (!queue.Writer.TryWrite(request))
         {
+            request.TryClaim();
             throw new MailStoreException("the mail store is closed");
         }
 
         return request.Task;
     }
 
-    private async Task RunAsync()
+    private void Run()
+    {
+        try
+        {
+            Drain();
+        }
+        finally
+        {
+            stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Blocks this writer thread until a change is queued; false once the queue is closed and empty.</summary>
+    private bool WaitForChanges()
+    {
+        var ready = queue.Reader.WaitToReadAsync();
+        return ready.IsCompletedSuccessfully ? ready.Result : ready.AsTask().GetAwaiter().GetResult();
+    }
+
+    private void Drain()
     {
         var batch = new List<MailWriteRequest>();
         var reader = queue.Reader;
         try
         {
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            while (WaitForChanges())
             {
-                while (batch.Count < options.MaxBatchSize && reader.TryRead(out var request))
+                long bytes = 0;
+                while (batch.Count < options.MaxBatchSize && reader.TryPeek(out var next)
+                       && (batch.Count == 0 || bytes + next.Bytes <= options.MaxBatchBytes))
                 {
-                    if (request.CancellationToken.IsCancellationRequested)
+                    reader.TryRead(out _);
+                    if (next.TryClaim()) // a change its caller cancelled while it waited is skipped
                     {
-                        request.Cancel();
-                    }
-                    else
-                    {
-                        batch.Add(request);
+                        batch.Add(next);
+                        bytes += next.Bytes;
                     }
                 }
 
@@ -82,20 +109,40 @@ internal sealed class MailWriter : IAsyncDisposable
 
             while (reader.TryRead(out var request))
             {
-                request.Fail(failure);
+                if (request.TryClaim())
+                {
+                    request.Fail(failure);
+                }
             }
         }
     }
 
+    /// <summary>Writes the batch; when SQLite abandons a transaction, again without the change that made it do so.</summary>
     private void WriteBatch(List<MailWriteRequest> batch)
     {
+        IReadOnlyList<MailWriteRequest> pending = batch;
+        while (pending.Count > 0)
+        {
+            pending = TryWriteBatch(pending);
+        }
+    }
+
+    /// <summary>
+    /// One transaction over <paramref name="batch"/>. Returns the changes to write again in a new
+    /// transaction (empty when done): those the transaction held when SQLite abandoned it.
+    /// </summary>
+    private IReadOnlyList<MailWriteRequest> TryWriteBatch(IReadOnlyList<MailWriteRequest> batch)
+    {
         var applied = new List<MailWriteRequest>(batch.Count);
+        List<MailWriteRequest>? again = null;
+        SqliteTransaction? transaction = null;
         try
         {
-            using var transaction = connection.BeginTransaction();
+            transaction = connection.BeginTransaction();
             context.Transaction = transaction;
-            foreach (var request in batch)
+            for (var i = 0; i < batch.Count && again is null; i++)
             {
+                var request = batch[i];
                 transaction.Save(Savepoint);
                 try
                 {
@@ -107,14 +154,25 @@ internal sealed class MailWriter : IAsyncDisposable
                 catch (Exception ex)
 #pragma warning restore CA1031
                 {
-                    transaction.Rollback(Savepoint);
-                    transaction.Release(Savepoint);
                     request.Fail(ex is MailStoreException ? ex : new MailStoreException($"the mail store could not write: {ex.Message}", ex));
+                    if (TransactionAbandoned())
+                    {
+                        // Its savepoint went with it: the others are not lost, only not written yet.
+                        again = [.. applied, .. batch.Skip(i + 1)];
+                    }
+                    else
+                    {
+                        transaction.Rollback(Savepoint);
+                        transaction.Release(Savepoint);
+                    }
                 }
             }
 
-            options.BeforeCommit?.Invoke();
-            transaction.Commit();
+            if (again is null)
+            {
+                options.BeforeCommit?.Invoke();
+                transaction.Commit();
+            }
         }
 #pragma warning disable CA1031 // The batch failed as a whole: every caller in it must hear so, and the writer goes on.
         catch (Exception ex)
@@ -126,23 +184,47 @@ internal sealed class MailWriter : IAsyncDisposable
                 request.Fail(failure); // a request that already failed on its own keeps its own error
             }
 
-            return;
+            return [];
         }
         finally
         {
             context.Transaction = null;
+            DisposeQuietly(transaction);
+        }
+
+        if (again is not null)
+        {
+            return again;
         }
 
         foreach (var request in applied)
         {
             request.Complete();
         }
+
+        return [];
     }
+
+    /// <summary>Ends the transaction (rolling back what did not commit); its callers have already heard how it went.</summary>
+    private static void DisposeQuietly(SqliteTransaction? transaction)
+    {
+        try
+        {
+            transaction?.Dispose();
+        }
+        catch (SqliteException)
+        {
+            // The rollback of a transaction SQLite already ended: nothing is left to undo.
+        }
+    }
+
+    /// <summary>True when SQLite rolled the whole transaction back by itself (the connection is in autocommit again).</summary>
+    private bool TransactionAbandoned() => SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) != 0;
 
     public async ValueTask DisposeAsync()
     {
         queue.Writer.TryComplete();
-        await loop.ConfigureAwait(false);
+        await stopped.Task.ConfigureAwait(false);
         context.Dispose();
         await connection.DisposeAsync().ConfigureAwait(false);
     }

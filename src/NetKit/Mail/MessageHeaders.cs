@@ -14,11 +14,13 @@ internal sealed record MessageHeaders(string From, string To, string Subject, Da
     public static MessageHeaders Parse(ReadOnlyMemory<byte> raw)
     {
         MailCharsets.EnsureRegistered();
+        // persistent: the parts' contents stay views of the caller's buffer instead of copies;
+        // only headers and attachment names are read, while the stream is still open.
+        using var stream = AsStream(raw);
         MimeMessage message;
         try
         {
-            using var stream = AsStream(raw);
-            message = MimeMessage.Load(stream);
+            message = MimeMessage.Load(stream, persistent: true);
         }
         catch (FormatException)
         {
@@ -26,6 +28,14 @@ internal sealed record MessageHeaders(string From, string To, string Subject, Da
             return Unreadable;
         }
 
+        using (message)
+        {
+            return Summarize(message);
+        }
+    }
+
+    private static MessageHeaders Summarize(MimeMessage message)
+    {
         var date = message.Headers.Contains(HeaderId.Date) && message.Date != DateTimeOffset.MinValue ? message.Date : (DateTimeOffset?)null;
         var attachments = message.Attachments.Select(NameOf).ToList();
         return new MessageHeaders(message.From.ToString(), message.To.ToString(), message.Subject ?? "", date, attachments);

@@ -6,8 +6,9 @@ namespace NetKit.Sasl;
 public static class SaslServer
 {
     /// <summary>
-    /// Keys the fake SCRAM salts of unknown users. Per process: a restart changes an unknown
-    /// user's fake salt, which tells an observer only that the server restarted.
+    /// Keys the fake SCRAM salts of unknown users when the store has no secret of its own
+    /// (<see cref="ISaslCredentialStore.ScramSecret"/>). Per process: a restart then changes an
+    /// unknown user's fake salt but not a real user's, which tells an observer which names exist.
     /// </summary>
     private static readonly byte[] Secret = RandomNumberGenerator.GetBytes(32);
 
@@ -21,7 +22,7 @@ public static class SaslServer
         ArgumentNullException.ThrowIfNull(users);
         return mechanism.ToUpperInvariant() switch
         {
-            "SCRAM-SHA-256" => new ScramSha256Server(users, Secret),
+            "SCRAM-SHA-256" => new ScramSha256Server(users, users.ScramSecret.IsEmpty ? Secret : users.ScramSecret.ToArray()),
             "PLAIN" => new PlainServer(users),
             "LOGIN" => new LoginServer(users),
             _ => throw new SaslException($"unknown SASL mechanism \"{mechanism}\" (supported: {string.Join(", ", Supported)})"),

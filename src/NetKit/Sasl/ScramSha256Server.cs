@@ -165,7 +165,7 @@ internal sealed class ScramSha256Server : SaslServerMechanism
         }
 
         var signature = Scram.ServerSignature(credential.ServerKey, authMessage);
-        return SaslStep.Success(_userName, Encoding.UTF8.GetBytes($"v={Convert.ToBase64String(signature)}"));
+        return SaslStep.Success(_users.CanonicalName(_userName), Encoding.UTF8.GetBytes($"v={Convert.ToBase64String(signature)}"));
     }
 
     /// <summary>A stable salt and keys for a user name that does not exist, keyed by the server secret.</summary>

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using NetKit.Smtp.Server;
 using NetKit.Transport;
 
 namespace NetKit.Services;
@@ -13,7 +15,32 @@ public sealed record ServiceDefinition(
     ConnectionHandler? StreamHandler,
     DatagramHandler? DatagramHandler)
 {
-    public bool SpeaksStream => StreamHandler is not null;
+    /// <summary>
+    /// For a service with state for each run (SMTP: its options and mail store):
+    /// makes the stream side from the host's context. Used when <see cref="StreamHandler"/> is null.
+    /// </summary>
+    public Func<ServeContext, StreamService>? StreamFactory { get; init; }
+
+    public bool SpeaksStream => StreamHandler is not null || StreamFactory is not null;
+
+    /// <summary>True when the service needs a <see cref="ServeContext"/> to run.</summary>
+    public bool NeedsContext => StreamFactory is not null;
+
+    /// <summary>The stream side for one run; <paramref name="context"/> may be null for services that keep no state.</summary>
+    public StreamService CreateStream(ServeContext? context)
+    {
+        if (StreamHandler is not null)
+        {
+            return new StreamService(StreamHandler);
+        }
+
+        if (StreamFactory is null)
+        {
+            throw new InvalidOperationException($"{Name} does not speak streams");
+        }
+
+        return StreamFactory(context ?? throw new ArgumentNullException(nameof(context), $"{Name} needs a serve context"));
+    }
 
     public bool SpeaksDatagram => DatagramHandler is not null;
 }
@@ -32,7 +59,17 @@ public static class ServiceCatalog
         new("discard", "RFC 863: throws away what it receives", DiscardService.DefaultPort, DiscardService.HandleAsync, DiscardService.HandleDatagramAsync),
         new("daytime", "RFC 867: the date and time as text", DaytimeService.DefaultPort, DaytimeService.HandleAsync, DaytimeService.HandleDatagramAsync),
         new("chargen", "RFC 864: a stream of printable characters", ChargenService.DefaultPort, ChargenService.HandleAsync, ChargenService.HandleDatagramAsync),
+        new("smtp", "RFC 5321 mail server: stores what it receives (STARTTLS, AUTH, PIPELINING, CHUNKING)", SmtpServer.DefaultPort, null, null)
+        {
+            StreamFactory = CreateSmtp,
+        },
     ];
+
+    private static StreamService CreateSmtp(ServeContext context)
+    {
+        var server = new SmtpServer(context.MailStore, context.Smtp, context.Logging.CreateLogger("netkit.smtp"));
+        return new StreamService(server.HandleAsync, server.RejectAsync);
+    }
 
     public static ServiceDefinition? Find(string name) =>
         All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));

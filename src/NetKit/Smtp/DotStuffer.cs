@@ -16,40 +16,49 @@ public sealed class DotStuffer
 
     public void Encode(ReadOnlySpan<byte> input, IBufferWriter<byte> output)
     {
-        foreach (var b in input)
+        while (!input.IsEmpty)
         {
             if (_afterCr)
             {
                 _afterCr = false;
                 Put(output, (byte)'\n'); // CR LF, or a bare CR made whole
                 _atLineStart = true;
-                if (b == (byte)'\n')
+                if (input[0] == (byte)'\n')
                 {
-                    continue;
+                    input = input[1..];
                 }
+
+                continue;
             }
 
-            switch (b)
+            if (_atLineStart && input[0] == (byte)'.')
             {
-                case (byte)'\r':
-                    Put(output, b);
-                    _afterCr = true;
-                    break;
-                case (byte)'\n':
-                    Put(output, (byte)'\r');
-                    Put(output, (byte)'\n');
-                    _atLineStart = true;
-                    break;
-                default:
-                    if (_atLineStart && b == (byte)'.')
-                    {
-                        Put(output, (byte)'.');
-                    }
-
-                    Put(output, b);
-                    _atLineStart = false;
-                    break;
+                Put(output, (byte)'.');
             }
+
+            // Everything up to the next line ending goes as it is, in one copy.
+            var end = input.IndexOfAny((byte)'\r', (byte)'\n');
+            var run = end < 0 ? input : input[..end];
+            if (!run.IsEmpty)
+            {
+                output.Write(run);
+                _atLineStart = false;
+                input = input[run.Length..];
+                continue;
+            }
+
+            Put(output, (byte)'\r');
+            if (input[0] == (byte)'\r')
+            {
+                _afterCr = true;
+            }
+            else
+            {
+                Put(output, (byte)'\n'); // A bare LF becomes CRLF.
+                _atLineStart = true;
+            }
+
+            input = input[1..];
         }
     }
 

@@ -24,8 +24,10 @@ public enum SmtpDataOutcome
 
 /// <summary>
 /// The receiving side of DATA: lines up to the lone dot, one leading dot taken
-/// off each line, CRLF restored. Only <c>CRLF . CRLF</c> ends a message; a dot
-/// line ended by a bare LF does not (so a message cannot smuggle a second one),
+/// off each line, CRLF restored. Only <c>CRLF . CRLF</c> ends a message: a dot
+/// line ended by a bare LF does not, nor does a dot line that follows a line
+/// ended by a bare LF (<c>LF . CRLF</c>), so a message cannot smuggle a second
+/// one past a server that reads line endings more loosely than its neighbour;
 /// and any bare LF makes the message unacceptable. After a fault the rest is
 /// still read to its end, so the conversation stays in step.
 /// </summary>
@@ -35,9 +37,12 @@ public static class SmtpDataReader
     {
         var outcome = SmtpDataOutcome.Complete;
         long size = 0;
+        var afterCrLf = true; // DATA and BDAT's command line ended in CRLF.
         while (true)
         {
             var line = await reader.ReadLineAsync(cancellationToken);
+            var startsAfterCrLf = afterCrLf;
+            afterCrLf = line.Ending == LineEnding.CrLf;
             switch (line.Status)
             {
                 case LineStatus.EndOfStream:
@@ -54,7 +59,7 @@ public static class SmtpDataReader
                 continue;
             }
 
-            if (bytes.Length == 1 && bytes[0] == (byte)'.')
+            if (bytes.Length == 1 && bytes[0] == (byte)'.' && startsAfterCrLf)
             {
                 return outcome;
             }

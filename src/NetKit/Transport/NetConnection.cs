@@ -256,7 +256,7 @@ public sealed class NetConnection : IAsyncDisposable
         UpgradeAsync(tls => tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, cancellationToken));
 
     /// <summary>Client side of STARTTLS or implicit TLS. A failed check of the server's certificate is a <see cref="NetKitException"/>.</summary>
-    public async Task UpgradeToClientTlsAsync(string targetHost, bool acceptAnyCertificate = false, CancellationToken cancellationToken = default)
+    public Task UpgradeToClientTlsAsync(string targetHost, bool acceptAnyCertificate = false, CancellationToken cancellationToken = default)
     {
         var options = new SslClientAuthenticationOptions { TargetHost = targetHost };
         if (acceptAnyCertificate)
@@ -264,6 +264,13 @@ public sealed class NetConnection : IAsyncDisposable
             options.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
         }
 
+        return UpgradeToClientTlsAsync(options, cancellationToken);
+    }
+
+    /// <summary>Client side of TLS with the caller's options (a certificate check of its own, protocols).</summary>
+    public async Task UpgradeToClientTlsAsync(SslClientAuthenticationOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         try
         {
             await UpgradeAsync(tls => tls.AuthenticateAsClientAsync(options, cancellationToken));

@@ -54,7 +54,7 @@ public sealed class MailCommandTests : IDisposable
     public async Task UsersAdd_whileAServerHoldsTheStoreOpen_bothSeeTheChange()
     {
         await using var store = MailStore.Open(data);
-        await store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("before"), "bob"));
+        await store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("before"), "alice"));
 
         var added = await Netkit("users", "add", "bob", "--password", "pw");
         await store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("after"), "bob"));
@@ -109,6 +109,8 @@ public sealed class MailCommandTests : IDisposable
     [Fact]
     public async Task MailList_emptyStore_saysSoAndJsonIsEmptyArray()
     {
+        await MailStore.Open(data).DisposeAsync();
+
         var text = await Netkit("mail", "list");
         var json = await Netkit("mail", "list", "--json");
 
@@ -206,5 +208,70 @@ public sealed class MailCommandTests : IDisposable
         await process.WaitForExitAsync(deadline.Token);
         Assert.True(process.ExitCode == 0, await stderr);
         return (process.ExitCode, bytes.ToArray());
+    }
+
+    [Theory]
+    [InlineData("mail", "list")]
+    [InlineData("mail", "show", "1")]
+    [InlineData("users", "list")]
+    public async Task ReadOnlyCommand_noStoreThere_oneLineExitOneAndNothingCreated(params string[] arguments)
+    {
+        var missing = Path.Combine(data, "typo");
+
+        var result = await NetkitCli.RunAsync([.. arguments, "--data", missing]);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal($"netkit: no mail store at {missing}", Assert.Single(result.StderrLines));
+        Assert.False(Directory.Exists(missing));
+    }
+
+    [Fact]
+    public async Task MailListAndShow_headersAndBodyWithTerminalEscapes_controlsShownVisibly()
+    {
+        var subject = "=?utf-8?b?" + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("hi \u001b]0;pwned\u0007\u001b[2J\r\nX-Forged: 1")) + "?=";
+        var raw = System.Text.Encoding.UTF8.GetBytes(
+            $"From: a@example.org\r\nTo: b@localhost\r\nSubject: {subject}\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+            + "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nline one\u001b[31m red\r\n\u009b2J line two\r\n"
+            + "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename*=utf-8''evil%0D%0AX-Forged%3A%202.txt\r\n\r\nAAAA\r\n--b--\r\n");
+        await DeliverAsync(raw, "bob");
+
+        var table = await Netkit("mail", "list");
+        var show = await Netkit("mail", "show", "1");
+        var exact = await Netkit("mail", "show", "1", "--raw");
+
+        Assert.True(table.ExitCode == 0 && show.ExitCode == 0, table + "\n" + show);
+        foreach (var output in new[] { table.Stdout, show.Stdout })
+        {
+            Assert.DoesNotContain(output, c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'));
+        }
+
+        Assert.Contains("^[]0;pwned^G^[[2J", table.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Subject: hi ^[]0;pwned^G^[[2JX-Forged: 1\n", show.Stdout, StringComparison.Ordinal); // MimeKit unfolds CR LF
+        Assert.Contains("Attachment: evil^M^JX-Forged: 2.txt (application/octet-stream)\n", show.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(show.Stdout.Split('\n'), l => l.StartsWith("X-Forged", StringComparison.Ordinal));
+        Assert.Contains("line one^[[31m red\n\uFFFD2J line two\n", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains('\u001b', exact.Stdout); // --raw stays byte for byte
+    }
+
+    [Fact]
+    public async Task UsersRemove_withAndWithoutKeepMail_mailDeletedOrKeptForAdoptMail()
+    {
+        Assert.Equal(0, (await Netkit("users", "add", "bob", "--password", "pw")).ExitCode);
+        Assert.Equal(0, (await Netkit("users", "add", "carol", "--password", "pw")).ExitCode);
+        await DeliverAsync(TempMailStore.Message("for bob"), "bob");
+        await DeliverAsync(TempMailStore.Message("for carol"), "carol");
+
+        Assert.Equal(0, (await Netkit("users", "remove", "bob")).ExitCode);
+        Assert.Equal(0, (await Netkit("users", "remove", "carol", "--keep-mail")).ExitCode);
+        var refused = await Netkit("users", "add", "carol", "--password", "new");
+        var readded = await Netkit("users", "add", "bob", "--password", "new");
+        var adopted = await Netkit("users", "add", "carol", "--password", "new", "--adopt-mail");
+
+        Assert.True(refused.ExitCode == 1, refused.ToString());
+        Assert.Contains("--adopt-mail", Assert.Single(refused.StderrLines), StringComparison.Ordinal);
+        Assert.True(readded.ExitCode == 0 && adopted.ExitCode == 0, readded + "\n" + adopted);
+        await using var store = MailStore.OpenReadOnly(data);
+        Assert.Equal(["carol"], (await store.ListMessagesAsync()).Select(m => m.Account));
     }
 }

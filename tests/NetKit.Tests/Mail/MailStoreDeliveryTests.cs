@@ -133,10 +133,44 @@ public class MailStoreDeliveryTests
         Assert.Equal(1, temp.Scalar("SELECT count(*) FROM messages"));
         var bob = summaries[0];
         Assert.Equal("sender@example.org", bob.ReversePath);
-        Assert.Equal(["bob@localhost", "Bob@example.com", "carol@other.test"], bob.Recipients);
+        Assert.Equal(["bob@localhost", "Bob@example.com"], bob.Recipients);
+        Assert.Equal(["carol@other.test"], summaries[1].Recipients);
         Assert.Equal("192.0.2.7", bob.RemoteAddress);
         Assert.Equal("mx.example.org", bob.HeloName);
         Assert.Equal("", bob.Flags);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_aliceAndBccBob_eachEntryShowsOnlyItsOwnEnvelopeRecipients()
+    {
+        await using var temp = TempMailStore.Create();
+
+        await temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("hi"), "alice", "bob"));
+
+        Assert.Equal(["alice@localhost"], Assert.Single(await temp.Store.ListMessagesAsync("alice")).Recipients);
+        Assert.Equal(["bob@localhost"], Assert.Single(await temp.Store.ListMessagesAsync("bob")).Recipients);
+    }
+
+    [Fact]
+    public async Task ListMessagesAsync_bodiesTableGone_stillListsBecauseSummariesNeverReadBodies()
+    {
+        await using var temp = TempMailStore.Create();
+        var message = TempMailStore.Message("summary only", new string('x', 100_000));
+        await temp.Store.DeliverAsync(TempMailStore.Delivery(message, "bob"));
+        Assert.Equal(0, temp.Scalar("SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'raw'"));
+        Assert.Equal(message.Length, temp.Scalar("SELECT length(raw) FROM message_bodies"));
+
+        using (var raw = temp.OpenRaw())
+        using (var drop = raw.CreateCommand())
+        {
+            drop.CommandText = "DROP TABLE message_bodies;";
+            drop.ExecuteNonQuery();
+        }
+
+        var summary = Assert.Single(await temp.Store.ListMessagesAsync("bob"));
+        Assert.Equal("summary only", summary.Subject);
+        Assert.NotNull(await temp.Store.FindMessageAsync(summary.Id));
+        await Assert.ThrowsAsync<MailStoreException>(() => temp.Store.ReadMessageAsync(summary.Id));
     }
 
     [Fact]
@@ -195,6 +229,42 @@ public class MailStoreDeliveryTests
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", command.ExecuteScalar());
         Assert.Equal(1, temp.Scalar("PRAGMA user_version;"));
+    }
+
+    [Fact]
+    public async Task Open_newDatabase_writerSyncsFullyAndTheWalIsCappedAfterCheckpoints()
+    {
+        await using var temp = TempMailStore.Create();
+
+        Assert.Equal(2, await temp.Store.ReadWriterPragmaAsync("synchronous")); // FULL
+        Assert.Equal(64L * 1024 * 1024, await temp.Store.ReadWriterPragmaAsync("journal_size_limit"));
+    }
+
+    [Fact]
+    public void OpenReadOnly_noStore_throwsNoMailStoreAndCreatesNothing()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "nk-missing-" + Guid.NewGuid().ToString("N"));
+
+        var error = Assert.Throws<MailStoreException>(() => MailStore.OpenReadOnly(missing));
+
+        Assert.Equal($"no mail store at {missing}", error.Message);
+        Assert.False(Directory.Exists(missing));
+    }
+
+    [Fact]
+    public async Task OpenReadOnly_existingStore_readsEverythingButRefusesChanges()
+    {
+        await using var temp = TempMailStore.Create();
+        await temp.Store.AddUserAsync("bob", "pw");
+        await temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("read me"), "bob"));
+
+        await using var reader = MailStore.OpenReadOnly(temp.Directory);
+
+        var summary = Assert.Single(await reader.ListMessagesAsync());
+        Assert.Equal(TempMailStore.Message("read me"), await reader.ReadMessageAsync(summary.Id));
+        Assert.Equal("bob", Assert.Single(await reader.ListUsersAsync()).Name);
+        await Assert.ThrowsAsync<MailStoreException>(() => reader.AddUserAsync("carol", "pw"));
+        await Assert.ThrowsAsync<MailStoreException>(() => reader.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("no"), "bob")));
     }
 
     [Fact]

@@ -103,6 +103,38 @@ public class MailStoreUidTests
     }
 
     [Fact]
+    public async Task DeliverAsync_uidValidityAtTheTopOfItsRange_newMailboxStillGetsAnUnused32BitValue()
+    {
+        await using var temp = TempMailStore.Create();
+        using (var raw = temp.OpenRaw())
+        using (var insert = raw.CreateCommand())
+        {
+            insert.CommandText = "INSERT INTO mailboxes (account, name, uidvalidity, uidnext) VALUES ('bob', 'Archive', 4294967295, 1), ('bob', 'Sent', 1, 1);";
+            insert.ExecuteNonQuery();
+        }
+
+        await temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("x"), "bob", "carol"));
+
+        var bob = (await temp.Store.GetMailboxAsync("bob"))!.UidValidity;
+        var carol = (await temp.Store.GetMailboxAsync("carol"))!.UidValidity;
+        Assert.InRange(bob, 1, uint.MaxValue);
+        Assert.InRange(carol, 1, uint.MaxValue);
+        Assert.DoesNotContain(bob, new long[] { 1, 4294967295 });
+    }
+
+    [Fact]
+    public async Task DeleteMessagesAsync_lastHolder_bodyRowGoesWithTheSummary()
+    {
+        await using var temp = TempMailStore.Create();
+        var stored = await temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("gone"), "bob"));
+
+        Assert.Equal(1, await temp.Store.DeleteMessagesAsync([stored[0].Id]));
+
+        Assert.Equal(0, temp.Scalar("SELECT count(*) FROM message_bodies"));
+        Assert.Equal(0, temp.Scalar("SELECT count(*) FROM messages"));
+    }
+
+    [Fact]
     public async Task ListMailboxesAsync_afterDeliveries_theAccountsInboxOnly()
     {
         await using var temp = TempMailStore.Create();

@@ -93,18 +93,79 @@ public class MailStoreUserTests
     }
 
     [Fact]
-    public async Task RemoveUserAsync_existingThenAgain_trueThenFalseAndMailStays()
+    public async Task RemoveUserAsync_keepMail_trueThenFalseAndMailStays()
     {
         await using var temp = TempMailStore.Create();
         await temp.Store.AddUserAsync("bob", "pw");
         await temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("kept"), "bob"));
 
-        Assert.True(await temp.Store.RemoveUserAsync("BOB"));
-        Assert.False(await temp.Store.RemoveUserAsync("bob"));
+        Assert.True(await temp.Store.RemoveUserAsync("BOB", keepMail: true));
+        Assert.False(await temp.Store.RemoveUserAsync("bob", keepMail: true));
         Assert.False(await temp.Store.RemoveUserAsync("not valid!"));
 
         Assert.Null(await temp.Store.FindUserAsync("bob"));
         Assert.Single(await temp.Store.ListMessagesAsync("bob"));
+    }
+
+    [Fact]
+    public async Task RemoveUserAsync_default_deletesTheAccountsMailButNotContentOthersHold()
+    {
+        await using var temp = TempMailStore.Create();
+        await temp.Store.AddUserAsync("bob", "pw");
+        await temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("bob only"), "bob"));
+        await temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("shared"), "bob", "carol"));
+
+        Assert.True(await temp.Store.RemoveUserAsync("bob"));
+
+        Assert.Empty(await temp.Store.ListMessagesAsync("bob"));
+        Assert.Empty(await temp.Store.ListMailboxesAsync("bob"));
+        var carol = Assert.Single(await temp.Store.ListMessagesAsync("carol"));
+        Assert.Equal(TempMailStore.Message("shared"), await temp.Store.ReadMessageAsync(carol.Id));
+        Assert.Equal(1, temp.Scalar("SELECT count(*) FROM messages"));
+        Assert.Equal(1, temp.Scalar("SELECT count(*) FROM message_bodies"));
+    }
+
+    [Fact]
+    public async Task AddUserAsync_nameOfRemovedUser_newUserDoesNotInheritTheOldMail()
+    {
+        await using var temp = TempMailStore.Create();
+        await temp.Store.AddUserAsync("bob", "old");
+        await temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("private to the old bob"), "bob"));
+        await temp.Store.RemoveUserAsync("bob");
+
+        await temp.Store.AddUserAsync("bob", "new");
+
+        Assert.Empty(await temp.Store.ListMessagesAsync("bob", MailStore.Inbox));
+    }
+
+    [Fact]
+    public async Task AddUserAsync_accountHoldsKeptMail_refusedUnlessAdoptMail()
+    {
+        await using var temp = TempMailStore.Create();
+        await temp.Store.AddUserAsync("bob", "old");
+        await temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("kept"), "bob"));
+        await temp.Store.RemoveUserAsync("bob", keepMail: true);
+
+        var refused = await Assert.ThrowsAsync<MailStoreException>(() => temp.Store.AddUserAsync("Bob", "new"));
+        Assert.Contains("1 message(s)", refused.Message, StringComparison.Ordinal);
+        Assert.Null(await temp.Store.FindUserAsync("bob"));
+
+        await temp.Store.AddUserAsync("bob", "new", adoptMail: true);
+        Assert.Equal("kept", Assert.Single(await temp.Store.ListMessagesAsync("bob")).Subject);
+    }
+
+    [Fact]
+    public async Task VerifyPasswordAsync_unknownOrInvalidUser_costsAPasswordCheckLikeAKnownOne()
+    {
+        await using var temp = TempMailStore.Create();
+        await temp.Store.AddUserAsync("alice", "right");
+
+        foreach (var name in new[] { "nobody", "not a name" })
+        {
+            var before = PasswordCheck.DummyChecks;
+            Assert.Null(await temp.Store.VerifyPasswordAsync(name, "wrong"));
+            Assert.True(PasswordCheck.DummyChecks > before, $"no password check ran for \"{name}\"");
+        }
     }
 
     [Fact]

@@ -117,6 +117,73 @@ public class MailStoreWriterTests
     }
 
     [Fact]
+    public async Task DeliverAsync_cancelledWhileTheWriterIsBusy_callerReleasedBeforeTheWriterIsFree()
+    {
+        using var writer = new BlockedWriter();
+        await using var temp = TempMailStore.Create(new MailStoreOptions { BeforeCommit = writer.BeforeCommit });
+        var first = temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("first"), "bob"));
+        await writer.Entered.Task;
+        using var cancel = new CancellationTokenSource();
+        var cancelled = temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("cancelled"), "bob"), cancel.Token);
+
+        await cancel.CancelAsync();
+
+        // The writer is still held: the caller must hear of its cancellation without waiting for it.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(TimeSpan.FromSeconds(5)));
+        writer.Release();
+        await first;
+        Assert.Equal(["first"], (await temp.Store.ListMessagesAsync()).Select(m => m.Subject));
+    }
+
+    [Fact]
+    public async Task DeliverAsync_changeMakesSqliteAbandonTheTransaction_failsWithItsOwnErrorAndTheOthersCommit()
+    {
+        using var writer = new BlockedWriter();
+        await using var temp = TempMailStore.Create(new MailStoreOptions { BeforeCommit = writer.BeforeCommit });
+        var first = temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("first"), "bob"));
+        await writer.Entered.Task;
+
+        var before = temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("before"), "bob"));
+        var bad = temp.Store.WriteAsync<int>(context =>
+        {
+            // What SQLite does on SQLITE_FULL or SQLITE_IOERR: it rolls the whole transaction back.
+            context.Command("ROLLBACK;").ExecuteNonQuery();
+            throw new IOException("database or disk is full (injected)");
+        });
+        var after = temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("after"), "bob"));
+        writer.Release();
+
+        await first;
+        var error = await Assert.ThrowsAsync<MailStoreException>(() => bad);
+        Assert.Contains("disk is full (injected)", error.Message, StringComparison.Ordinal);
+        await before;
+        await after;
+        await temp.ReopenAsync();
+        Assert.Equal(["first", "before", "after"], (await temp.Store.ListMessagesAsync()).Select(m => m.Subject));
+        Assert.Equal(1L, (await temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("later"), "carol")))[0].Uid);
+    }
+
+    [Fact]
+    public async Task DeliverAsync_queuedMessagesOverTheByteLimit_committedInSeveralBatches()
+    {
+        using var writer = new BlockedWriter();
+        await using var temp = TempMailStore.Create(new MailStoreOptions { BeforeCommit = writer.BeforeCommit, MaxBatchBytes = 1000 });
+        var first = temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("first"), "bob"));
+        await writer.Entered.Task;
+
+        var queued = Enumerable.Range(0, 3)
+            .Select(i => temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message($"m{i}", new string('x', 600)), "bob")))
+            .Append(temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("big", new string('x', 5000)), "bob")))
+            .ToList();
+        writer.Release();
+        await first;
+        await Task.WhenAll(queued);
+
+        Assert.Equal(5, writer.Commits); // the first, then one per message: each one alone exceeds half the limit
+        Assert.Equal(5, (await temp.Store.ListMessagesAsync()).Count);
+    }
+
+    [Fact]
     public async Task DeliverAsync_afterDispose_throwsMailStoreException()
     {
         var temp = TempMailStore.Create();
@@ -154,6 +221,8 @@ public class MailStoreWriterTests
                 throw new IOException("disk I/O error (injected)");
             }
         }
+
+        public int Commits => Volatile.Read(ref commits);
 
         public void Release() => gate.Set();
 

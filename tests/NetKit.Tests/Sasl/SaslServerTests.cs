@@ -139,4 +139,45 @@ public class SaslServerTests
             }
         }
     }
+
+    [Theory]
+    [InlineData("PLAIN")]
+    [InlineData("LOGIN")]
+    [InlineData("SCRAM-SHA-256")]
+    public async Task Create_storeWithCanonicalNames_successReportsTheStoresSpelling(string mechanism)
+    {
+        var step = await RunAsync(SaslClient.Create(mechanism, "TIM", "tanstaaftanstaaf"), SaslServer.Create(mechanism, new StoreWithSecret(_users, new byte[32])));
+
+        Assert.Equal(SaslStepKind.Success, step.Kind);
+        Assert.Equal("tim", step.UserName);
+    }
+
+    [Fact]
+    public async Task Create_storeWithItsOwnScramSecret_unknownUsersFakeSaltFollowsThatSecret()
+    {
+        var secret = Enumerable.Repeat((byte)7, 32).ToArray();
+
+        var first = await FakeSaltAsync(new StoreWithSecret(_users, secret));
+        var sameSecret = await FakeSaltAsync(new StoreWithSecret(_users, (byte[])secret.Clone())); // a restarted process
+        var otherSecret = await FakeSaltAsync(new StoreWithSecret(_users, new byte[32]));
+
+        Assert.Equal(first, sameSecret);
+        Assert.NotEqual(first, otherSecret);
+    }
+
+    private static async Task<string> FakeSaltAsync(ISaslCredentialStore users)
+    {
+        var step = await SaslServer.Create("SCRAM-SHA-256", users).StepAsync(Bytes("n,,n=ghost,r=abcdef"), CancellationToken.None);
+        return Text(step.Data).Split(',')[1];
+    }
+
+    /// <summary>A store that keeps a SCRAM secret and spells names in lower case, as the mail store does.</summary>
+    private sealed class StoreWithSecret(MemoryCredentialStore users, byte[] secret) : ISaslCredentialStore
+    {
+        public ReadOnlyMemory<byte> ScramSecret => secret;
+
+        public ValueTask<ScramCredential?> FindAsync(string userName, CancellationToken cancellationToken) => users.FindAsync(userName, cancellationToken);
+
+        public string CanonicalName(string userName) => userName.ToLowerInvariant();
+    }
 }

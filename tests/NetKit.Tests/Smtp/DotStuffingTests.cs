@@ -67,6 +67,31 @@ public class DotStuffingTests
         Assert.Equal("NOOP", (await reader.ReadLineAsync()).Text);
     }
 
+    [Theory]
+    [InlineData("first\n.\r\n")]            // LF . CRLF: the end only for a reader that takes LF as a line end
+    [InlineData("first\r\n.\n")]            // CRLF . LF
+    [InlineData("first\n.\n")]               // LF . LF
+    public async Task ReadAsync_dotAfterOrBeforeBareLf_isContent_soNothingIsSmuggled(string bareEnd)
+    {
+        var wire = Encoding.ASCII.GetBytes("Subject: one\r\n\r\n" + bareEnd +
+            "MAIL FROM:<evil@x>\r\nRCPT TO:<victim@y>\r\nDATA\r\nSubject: smuggled\r\n\r\nsmuggled\r\n.\r\nNOOP\r\n");
+        foreach (var chunkSize in new[] { 1, 2, 7, 100_000 })
+        {
+            using var reader = new LineReader(new ChunkedStream(wire, chunkSize));
+            Assert.Equal(SmtpDataOutcome.BareLineFeed, await SmtpDataReader.ReadAsync(reader, new ArrayBufferWriter<byte>(), 1 << 20));
+            Assert.Equal("NOOP", (await reader.ReadLineAsync()).Text); // the smuggled DATA was part of the refused message
+        }
+    }
+
+    [Fact]
+    public async Task ReadAsync_dotAfterOverlongLineEndedByBareLf_isContent()
+    {
+        var wire = Encoding.ASCII.GetBytes(new string('x', 2000) + "\n.\r\nDATA\r\n.\r\nQUIT\r\n");
+        using var reader = new LineReader(new ChunkedStream(wire, 64), maxLineLength: 998);
+        Assert.Equal(SmtpDataOutcome.LineTooLong, await SmtpDataReader.ReadAsync(reader, new ArrayBufferWriter<byte>(), 1 << 20));
+        Assert.Equal("QUIT", (await reader.ReadLineAsync()).Text);
+    }
+
     [Fact]
     public async Task ReadAsync_overTheLimit_isTooBig_readToTheEnd_andKeepsNoMore()
     {

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+using NetKit.Mail;
+using NetKit.Services;
+using NetKit.Smtp.Server;
+
+namespace NetKit.Cli.Commands;
+
+/// <summary>The stores a run of `netkit serve` opens for its services (the mail store, DIR/mail.db), closed when it ends.</summary>
+internal sealed class ServeStores : IAsyncDisposable
+{
+    private MailStore? _mail;
+
+    /// <summary>Opens the mail store: SMTP delivers into it and checks AUTH against its users.</summary>
+    public ServeContext CreateContext(string dataDirectory, SmtpServerOptions smtp, ILoggerFactory logging)
+    {
+        _mail ??= MailStore.Open(dataDirectory);
+        return new ServeContext(logging, smtp with { Users = _mail }, new MailStoreMessageStore(_mail));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_mail is not null)
+        {
+            await _mail.DisposeAsync();
+        }
+    }
+}

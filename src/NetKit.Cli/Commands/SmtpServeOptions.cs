@@ -1,0 +1,80 @@
+using System.CommandLine;
+using NetKit.Smtp.Server;
+
+namespace NetKit.Cli.Commands;
+
+/// <summary>The options of `netkit serve` that shape its SMTP service.</summary>
+internal sealed class SmtpServeOptions
+{
+    private readonly Option<string[]> _domains = new("--domain")
+    {
+        Description = "A local mail domain (repeatable): its users' mail is accepted. Default: localhost.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    private readonly Option<bool> _catchAll = new("--catch-all")
+    {
+        Description = "SMTP: accept mail for every address on every domain, each into a mailbox named by the address (for testing; never relays).",
+    };
+
+    private readonly Option<string?> _hostName = new("--smtp-hostname") { Description = "SMTP: the name in the greeting and the EHLO reply. Default: localhost." };
+
+    private readonly Option<long> _maxMessageSize = new("--max-message-size")
+    {
+        Description = "SMTP: the biggest message accepted, in bytes.",
+        DefaultValueFactory = _ => new SmtpServerOptions().MaxMessageSize,
+    };
+
+    private readonly Option<int> _maxRecipients = new("--max-recipients")
+    {
+        Description = "SMTP: recipients per message.",
+        DefaultValueFactory = _ => new SmtpServerOptions().MaxRecipients,
+    };
+
+    private readonly Option<bool> _allowPlaintextAuth = new("--allow-plaintext-auth")
+    {
+        Description = "SMTP: allow AUTH without TLS, from loopback peers only.",
+    };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _domains, _catchAll, _hostName, _maxMessageSize, _maxRecipients, _allowPlaintextAuth })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>The SMTP options as given; a <see cref="UsageException"/> for values that make no sense.</summary>
+    public SmtpServerOptions Read(ParseResult parse)
+    {
+        var defaults = new SmtpServerOptions();
+        var size = parse.GetValue(_maxMessageSize);
+        var recipients = parse.GetValue(_maxRecipients);
+        if (size < 1 || recipients < 1)
+        {
+            throw new UsageException("--max-message-size and --max-recipients must be at least 1");
+        }
+
+        var domains = (parse.GetValue(_domains) ?? []).Select(d => d.Trim().TrimEnd('.')).ToArray();
+        if (domains.Any(d => d.Length == 0 || d.Contains(' ', StringComparison.Ordinal) || d.Contains('@', StringComparison.Ordinal)))
+        {
+            throw new UsageException("--domain takes a domain name, such as example.com");
+        }
+
+        var hostName = parse.GetValue(_hostName);
+        if (hostName is not null && (hostName.Length == 0 || hostName.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+        {
+            throw new UsageException("--smtp-hostname takes one host name, such as mail.example.com");
+        }
+
+        return defaults with
+        {
+            LocalDomains = domains.Length > 0 ? domains : defaults.LocalDomains,
+            CatchAll = parse.GetValue(_catchAll),
+            HostName = hostName ?? defaults.HostName,
+            MaxMessageSize = size,
+            MaxRecipients = recipients,
+            AllowPlaintextAuth = parse.GetValue(_allowPlaintextAuth),
+        };
+    }
+}

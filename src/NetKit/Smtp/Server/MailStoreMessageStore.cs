@@ -1,0 +1,29 @@
+using System.Globalization;
+using NetKit.Mail;
+
+namespace NetKit.Smtp.Server;
+
+/// <summary>
+/// NetKit's mail store (SQLite) as an SMTP server's store: its users are the
+/// local users, and a delivery returns once the store's group commit is durable.
+/// </summary>
+public sealed class MailStoreMessageStore(MailStore store) : ISmtpMessageStore
+{
+    public MailStore Store { get; } = store ?? throw new ArgumentNullException(nameof(store));
+
+    public async ValueTask<string?> FindLocalAccountAsync(string userName, CancellationToken cancellationToken) =>
+        (await Store.FindUserAsync(userName, cancellationToken).ConfigureAwait(false))?.Name;
+
+    public async ValueTask<string?> DeliverAsync(SmtpReceivedMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var delivery = new MailDelivery(
+            message.Data,
+            message.ReversePath,
+            [.. message.Recipients.Select(r => new MailRecipient(r.Address, r.Account))],
+            message.RemoteAddress,
+            message.HeloName);
+        var stored = await Store.DeliverAsync(delivery, cancellationToken).ConfigureAwait(false);
+        return stored.Count == 0 ? null : stored[0].Id.ToString(CultureInfo.InvariantCulture);
+    }
+}

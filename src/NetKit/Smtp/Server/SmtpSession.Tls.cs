@@ -1,0 +1,66 @@
+namespace NetKit.Smtp.Server;
+
+/// <summary>STARTTLS (RFC 3207).</summary>
+internal sealed partial class SmtpSession
+{
+    private bool StartTlsOffered => _options.Certificate is not null && !_connection.IsTls;
+
+    private async ValueTask<bool> StartTlsAsync(string argument)
+    {
+        if (argument.Length > 0)
+        {
+            Error(SmtpReplies.NoArguments);
+            return true;
+        }
+
+        if (_connection.IsTls)
+        {
+            Error(SmtpReplies.AlreadyTls);
+            return true;
+        }
+
+        if (_options.Certificate is not { } certificate)
+        {
+            Error(SmtpReplies.StartTlsUnavailable);
+            return true;
+        }
+
+        if (_state is not (SmtpSessionState.Connected or SmtpSessionState.Greeted))
+        {
+            Error(SmtpReplies.NotInTransaction);
+            return true;
+        }
+
+        _output.Add(SmtpReplies.ReadyForTls);
+        await _output.FlushAsync(_stopping);
+
+        // Whatever came in plaintext after STARTTLS was sent before the handshake by
+        // someone in the middle or a confused client; executing it as if it came over
+        // TLS is the CVE-2011-0411 class of attack. It is thrown away unread.
+        var injected = _reader.DiscardBuffered();
+        if (injected > 0)
+        {
+            SmtpServerLog.DiscardedAfterStartTls(_server.Logger, _connection.Remote, injected);
+            _connection.Trace?.Note($"discarded {injected} bytes sent in plaintext after STARTTLS");
+        }
+
+        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+        handshake.CancelAfter(_options.TlsHandshakeTimeout);
+        try
+        {
+            await _connection.UpgradeToServerTlsAsync(certificate, handshake.Token);
+        }
+        catch (Exception ex) when (Transport.Disconnects.IsDisconnect(ex))
+        {
+            return false; // No way back to plaintext: the session ends.
+        }
+
+        // RFC 3207 4.2: forget everything learnt before; the client must say EHLO again.
+        ResetTransaction();
+        _state = SmtpSessionState.Connected;
+        _heloName = null;
+        _extended = false;
+        _user = null;
+        return true;
+    }
+}
