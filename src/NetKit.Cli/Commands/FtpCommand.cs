@@ -138,10 +138,6 @@ internal static class FtpCommand
             }
 
             await client.LoginAsync(settings.User, settings.Password, ct);
-            if (settings.ImplicitTls)
-            {
-                await client.SetDataProtectionAsync(true, ct);
-            }
 
             return client;
         }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using NetKit.Ftp.Server;
 using NetKit.Mail;
 using NetKit.Services;
 using NetKit.Smtp.Server;
@@ -11,10 +12,14 @@ internal sealed class ServeStores : IAsyncDisposable
     private MailStore? _mail;
 
     /// <summary>Opens the mail store: SMTP delivers into it and checks AUTH against its users.</summary>
-    public ServeContext CreateContext(string dataDirectory, SmtpServerOptions smtp, ILoggerFactory logging)
+    public ServeContext CreateContext(string dataDirectory, SmtpServerOptions smtp, ILoggerFactory logging, FtpServerOptions? ftp = null)
     {
         _mail ??= MailStore.Open(dataDirectory);
-        return new ServeContext(logging, smtp with { Users = _mail }, new MailStoreMessageStore(_mail));
+        return new ServeContext(logging, smtp with { Users = _mail }, new MailStoreMessageStore(_mail))
+        {
+            // FTP logins are the mail store's users too.
+            Ftp = ftp is null ? null : ftp with { Authenticate = FtpMailStoreLogins.For(_mail) },
+        };
     }
 
     public async ValueTask DisposeAsync()

@@ -144,7 +144,6 @@ public class FtpLoopbackTests
     {
         await using var server = await FtpTestServer.StartAsync(implicitTls: true);
         await using var client = await server.ConnectAsync(new FtpClientOptions { ImplicitTls = true, AcceptAnyCertificate = true });
-        await client.SetDataProtectionAsync(true);
         await client.UploadAsync("x", new MemoryStream("implicit"u8.ToArray()));
         Assert.Equal("implicit", await File.ReadAllTextAsync(Path.Combine(server.UserRoot, "x")));
     }

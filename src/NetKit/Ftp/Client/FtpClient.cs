@@ -109,6 +109,12 @@ public sealed class FtpClient : IAsyncDisposable
         {
             throw new FtpCommandException("PASS ********", reply);
         }
+
+        if (_options.ImplicitTls)
+        {
+            // Implicit FTPS protects data too; saying so explicitly serves servers that default to PROT C.
+            await SetDataProtectionAsync(true, cancellationToken);
+        }
     }
 
     /// <summary>AUTH TLS and the handshake; then PBSZ 0 and PROT P so that data is encrypted too.</summary>

@@ -9,6 +9,9 @@ public delegate ValueTask<string?> FtpAuthenticator(string userName, string pass
 /// <summary>The settings of an FTP server. Every limit has a default.</summary>
 public sealed record FtpServerOptions
 {
+    /// <summary>NetKit's own FTP port (21 + 2100), so that no root is needed.</summary>
+    public const int DefaultPort = 2121;
+
     /// <summary>The folder holding one folder per user (created on first login) and, for anonymous access, <c>pub</c>.</summary>
     public required string Root { get; init; }
 

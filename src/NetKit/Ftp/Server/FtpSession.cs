@@ -46,6 +46,9 @@ public sealed partial class FtpSession : IDisposable
         {
             trace.Redact = FtpRequest.Redact;
         }
+
+        // Implicit FTPS: TLS from the first byte, and data protected unless the client says PROT C.
+        _protectData = _pbszGiven = connection.IsTls;
     }
 
     public FtpSessionState State { get; private set; } = FtpSessionState.NeedUser;
@@ -63,6 +66,10 @@ public sealed partial class FtpSession : IDisposable
             await session.RunAsync();
         };
     }
+
+    /// <summary>What a connection over the server's limits hears before it is closed.</summary>
+    public static async Task RejectAsync(NetConnection connection, CancellationToken cancellationToken) =>
+        await new LineWriter(connection).WriteLineAsync("421 Too many connections; try again later.", cancellationToken);
 
     public void Dispose()
     {
