@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetKit.Transport;
 
 namespace NetKit.Ftp;
 
@@ -10,25 +11,14 @@ namespace NetKit.Ftp;
 /// <remarks>
 /// Not the SMTP reply type: an FTP multi-line reply may carry middle lines
 /// without the code (a directory listing in STAT, FEAT's " UTF8"), and it has
-/// no enhanced status codes, so the two parsers share only the "three digits
-/// then '-' or ' '" shape of the first and last line.
+/// no enhanced status codes, so the two share only <see cref="NumericReplies"/>
+/// (the "three digits then '-' or ' '" shape, validation, the read loop).
 /// </remarks>
 public sealed record FtpReply
 {
     public FtpReply(int code, params IReadOnlyList<string> lines)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(code, 100);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(code, 599);
-        if (lines.Count == 0)
-        {
-            throw new ArgumentException("A reply has at least one line.", nameof(lines));
-        }
-
-        if (lines.Any(l => l.Contains('\r') || l.Contains('\n')))
-        {
-            throw new ArgumentException("Reply lines cannot contain line breaks.", nameof(lines));
-        }
-
+        NumericReplies.Validate(code, 100, lines);
         Code = code;
         Lines = lines;
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using NetKit.Transport;
 
 namespace NetKit.Ftp;
@@ -21,27 +20,24 @@ public sealed class FtpReplyParser
     {
         if (_lines.Count == 0)
         {
-            if (!StartsWithCode(line) || (line.Length > 3 && line[3] is not (' ' or '-')))
+            if (!NumericReplies.TryParseStart(line, 1, out _code, out var separator))
             {
                 throw new FtpProtocolException($"malformed reply line: \"{Shorten(line)}\"");
             }
 
-            _code = int.Parse(line.AsSpan(0, 3), NumberStyles.None, CultureInfo.InvariantCulture);
             _lines.Add(line.Length > 4 ? line[4..] : string.Empty);
-            return line.Length > 3 && line[3] == '-' ? null : Finish();
+            return separator == '-' ? null : Finish();
         }
 
-        if (StartsWithCode(line) && (line.Length == 3 || line[3] == ' ')
-            && int.Parse(line.AsSpan(0, 3), NumberStyles.None, CultureInfo.InvariantCulture) == _code)
+        var coded = NumericReplies.TryParseStart(line, 1, out var code, out var mark) && code == _code;
+        if (coded && mark == ' ')
         {
             _lines.Add(line.Length > 4 ? line[4..] : string.Empty);
             return Finish();
         }
 
         // A middle line: "123-more" loses its code, anything else (" UTF8") stays as it is.
-        _lines.Add(StartsWithCode(line) && line.Length > 3 && line[3] == '-' && line.StartsWith(_code.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            ? line[4..]
-            : line);
+        _lines.Add(coded ? line[4..] : line);
         if (_lines.Count > MaxLines)
         {
             throw new FtpProtocolException($"a reply of more than {MaxLines} lines");
@@ -51,25 +47,10 @@ public sealed class FtpReplyParser
     }
 
     /// <summary>Reads one whole reply from a connection's line reader.</summary>
-    public static async Task<FtpReply> ReadAsync(LineReader reader, CancellationToken cancellationToken = default)
+    public static Task<FtpReply> ReadAsync(LineReader reader, CancellationToken cancellationToken = default)
     {
         var parser = new FtpReplyParser();
-        while (true)
-        {
-            var line = await reader.ReadLineAsync(cancellationToken);
-            switch (line.Status)
-            {
-                case LineStatus.TooLong:
-                    throw new FtpProtocolException($"a reply line longer than {reader.MaxLineLength} bytes");
-                case LineStatus.EndOfStream:
-                    throw new FtpProtocolException("the server closed the connection");
-            }
-
-            if (parser.Add(line.Text) is { } reply)
-            {
-                return reply;
-            }
-        }
+        return NumericReplies.ReadAsync(reader, parser.Add, message => new FtpProtocolException(message), cancellationToken);
     }
 
     private FtpReply Finish()
@@ -78,9 +59,6 @@ public sealed class FtpReplyParser
         _lines.Clear();
         return reply;
     }
-
-    private static bool StartsWithCode(string line) =>
-        line.Length >= 3 && line[0] is >= '1' and <= '5' && char.IsAsciiDigit(line[1]) && char.IsAsciiDigit(line[2]);
 
     private static string Shorten(string line) => line.Length <= 80 ? line : line[..80] + "…";
 }
