@@ -204,6 +204,23 @@ public class FtpLoopbackTests
         Assert.Equal("/", await client.PwdAsync());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Ipv6_epsvAndEprt_work_andPasvIsRefused(bool passive)
+    {
+        await using var server = await FtpTestServer.StartAsync(address: System.Net.IPAddress.IPv6Loopback);
+        await using var client = await FtpClient.ConnectAsync("::1", server.Port, new FtpClientOptions { Passive = passive, Timeout = TimeSpan.FromSeconds(10) });
+        await client.LoginAsync(FtpTestServer.User, FtpTestServer.Password);
+        Assert.Equal(425, (await client.SendCommandAsync("PASV")).Code);
+        Assert.Equal(522, (await client.SendCommandAsync("EPSV 1")).Code);
+        var data = RandomNumberGenerator.GetBytes(100_000);
+        await client.UploadAsync("v6.bin", new MemoryStream(data));
+        var back = new MemoryStream();
+        await client.DownloadAsync("v6.bin", back);
+        Assert.Equal(data, back.ToArray());
+    }
+
     private sealed class SyncProgress(Action<long> report) : IProgress<long>
     {
         public void Report(long value) => report(value);

@@ -39,7 +39,7 @@ internal sealed class FtpTestServer : IAsyncDisposable
 
     public StringWriter Trace { get; } = new();
 
-    public static async Task<FtpTestServer> StartAsync(Func<FtpServerOptions, FtpServerOptions>? configure = null, bool implicitTls = false)
+    public static async Task<FtpTestServer> StartAsync(Func<FtpServerOptions, FtpServerOptions>? configure = null, bool implicitTls = false, IPAddress? address = null)
     {
         var store = TempMailStore.Create();
         await store.Store.AddUserAsync(User, Password);
@@ -55,7 +55,7 @@ internal sealed class FtpTestServer : IAsyncDisposable
         };
         options = configure?.Invoke(options) ?? options;
         var trace = new StringWriter();
-        var server = new StreamServer("ftp", new IPEndPoint(IPAddress.Loopback, 0), FtpSession.Handler(options), new StreamServerOptions
+        var server = new StreamServer("ftp", new IPEndPoint(address ?? IPAddress.Loopback, 0), FtpSession.Handler(options), new StreamServerOptions
         {
             Trace = new WireTrace(TextWriter.Synchronized(trace), TraceRole.Server),
             ImplicitTlsCertificate = implicitTls ? Certificate.Value : null,

@@ -297,7 +297,17 @@ public sealed class FtpClient : IAsyncDisposable
     public async Task<long> UploadAsync(string path, Stream source, long offset = 0, bool append = false, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         await using var data = await OpenWriteAsync(path, offset, append, progress, cancellationToken);
-        await source.CopyToAsync(data, _options.TransferBufferSize, cancellationToken);
+        try
+        {
+            await source.CopyToAsync(data, _options.TransferBufferSize, cancellationToken);
+        }
+        catch (Exception ex) when (data.ConnectionLost)
+        {
+            // The server cut the upload short; its reply (452 for a full disk) is the error to report.
+            await data.CompleteAsync(cancellationToken);
+            throw new FtpProtocolException($"the data connection closed before the upload of {path} ended", ex);
+        }
+
         await data.CompleteAsync(cancellationToken);
         return data.Transferred;
     }
@@ -343,9 +353,9 @@ public sealed class FtpClient : IAsyncDisposable
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.Timeout);
             await _writer.WriteLineAsync("ABOR", timeout.Token);
-            // The transfer's own reply (226 or 426), then ABOR's (225 or 226).
+            // The transfer's own reply (226, 426, 452 ...), then ABOR's (225 or 226).
             var first = await ReadReplyAsync(timeout.Token);
-            if (first.Code is 426 or 451 or 226 && first.Code != 225)
+            if (first.Code != 225)
             {
                 await ReadReplyAsync(timeout.Token);
             }

@@ -25,6 +25,9 @@ public sealed class FtpDataStream : Stream
         _progress = progress;
     }
 
+    /// <summary>The data connection broke under a write: the server closed it (disk full, ABOR); its reply says why.</summary>
+    public bool ConnectionLost { get; private set; }
+
     /// <summary>Bytes moved so far on this connection.</summary>
     public long Transferred => _transferred;
 
@@ -60,7 +63,16 @@ public sealed class FtpDataStream : Stream
             throw new NotSupportedException("This is a download stream.");
         }
 
-        await _connection.Stream.WriteAsync(buffer, cancellationToken);
+        try
+        {
+            await _connection.Stream.WriteAsync(buffer, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
+        {
+            ConnectionLost = true;
+            throw;
+        }
+
         Count(buffer.Length);
     }
 
