@@ -71,7 +71,7 @@ public static class ServiceCatalog
     ];
 
     private static StreamService CreateFtp(ServeContext context) =>
-        new(FtpSession.Handler(context.Ftp ?? throw new InvalidOperationException("ftp needs its options in the serve context")), FtpSession.RejectAsync);
+        new(FtpSession.Handler(context.Ftp ?? throw new InvalidOperationException("ftp needs its options in the serve context"), context.Logging.CreateLogger("netkit.ftp")), FtpSession.RejectAsync);
 
     private static StreamService CreateSmtp(ServeContext context)
     {

@@ -124,30 +124,18 @@ public sealed partial class FtpSession
         await ReplyAsync(250, "Renamed.");
     }
 
-    private async Task SizeAsync(string argument)
+    private Task SizeAsync(string argument) =>
+        WithFileAsync(argument, info => info.Length.ToString(CultureInfo.InvariantCulture));
+
+    private Task ModifiedAsync(string argument) =>
+        WithFileAsync(argument, info => FtpFacts.FormatTime(new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero)));
+
+    /// <summary>SIZE and MDTM: 213 with a fact of a regular file, 550 for anything else.</summary>
+    private async Task WithFileAsync(string argument, Func<FileInfo, string> fact)
     {
         var (_, physical) = Resolve(argument);
         var info = new FileInfo(physical);
-        if (!info.Exists)
-        {
-            await ReplyAsync(550, "No such file.");
-            return;
-        }
-
-        await ReplyAsync(213, info.Length.ToString(CultureInfo.InvariantCulture));
-    }
-
-    private async Task ModifiedAsync(string argument)
-    {
-        var (_, physical) = Resolve(argument);
-        var info = new FileInfo(physical);
-        if (!info.Exists)
-        {
-            await ReplyAsync(550, "No such file.");
-            return;
-        }
-
-        await ReplyAsync(213, FtpFacts.FormatTime(new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero)));
+        await (info.Exists ? ReplyAsync(213, fact(info)) : ReplyAsync(550, "No such file."));
     }
 
     private async Task MlstAsync(string argument)

@@ -452,6 +452,7 @@ public sealed partial class FtpSession
             }
         }
 
+        FtpLog.TransferEnded(_logger, _connection.Remote, UserName, transfer.Description, reply.Code, Interlocked.Read(ref transfer.Bytes));
         if (!controlGone)
         {
             await ReplyAsync(reply);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using NetKit.Transport;
 
 namespace NetKit.Ftp.Server;
@@ -20,6 +22,7 @@ public sealed partial class FtpSession : IDisposable
     private readonly LineReader _reader;
     private readonly LineWriter _writer;
     private readonly CancellationToken _stopping;
+    private readonly ILogger _logger;
     private Task<LineResult>? _pendingLine;
     private string? _pendingUser;
     private int _failedLogins;
@@ -35,8 +38,9 @@ public sealed partial class FtpSession : IDisposable
     private FtpDataChannel? _data;
     private RunningTransfer? _transfer;
 
-    private FtpSession(NetConnection connection, FtpServerOptions options, CancellationToken stopping)
+    private FtpSession(NetConnection connection, FtpServerOptions options, ILogger logger, CancellationToken stopping)
     {
+        _logger = logger;
         _connection = connection;
         _options = options;
         _stopping = stopping;
@@ -56,13 +60,13 @@ public sealed partial class FtpSession : IDisposable
     /// <summary>The logged-in user's name ("anonymous" for anonymous access).</summary>
     public string? UserName { get; private set; }
 
-    /// <summary>A <see cref="ConnectionHandler"/> serving FTP with these options.</summary>
-    public static ConnectionHandler Handler(FtpServerOptions options)
+    /// <summary>A <see cref="ConnectionHandler"/> serving FTP with these options; logins, transfers and refused paths are logged.</summary>
+    public static ConnectionHandler Handler(FtpServerOptions options, ILogger? logger = null)
     {
         Directory.CreateDirectory(options.Root);
         return async (connection, stopping) =>
         {
-            using var session = new FtpSession(connection, options, stopping);
+            using var session = new FtpSession(connection, options, logger ?? NullLogger.Instance, stopping);
             await session.RunAsync();
         };
     }
@@ -160,6 +164,7 @@ public sealed partial class FtpSession : IDisposable
         }
         catch (FtpPathException ex)
         {
+            FtpLog.PathRefused(_logger, _connection.Remote, UserName, ex.Message);
             await ReplyAsync(550, ex.Message + ".");
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException || (ex is IOException && ex.InnerException is not System.Net.Sockets.SocketException))
@@ -337,8 +342,9 @@ public sealed partial class FtpSession : IDisposable
         if (root is null)
         {
             State = FtpSessionState.NeedUser;
+            FtpLog.LoginFailed(_logger, _connection.Remote, user, ++_failedLogins);
             await Task.Delay(_options.FailedLoginDelay, _stopping);
-            if (++_failedLogins >= _options.MaxFailedLogins)
+            if (_failedLogins >= _options.MaxFailedLogins)
             {
                 State = FtpSessionState.Closed;
                 await ReplyAsync(421, "Too many failed logins; closing.");
@@ -353,6 +359,7 @@ public sealed partial class FtpSession : IDisposable
         _jail = new FtpJail(root);
         _cwd = "/";
         State = FtpSessionState.LoggedIn;
+        FtpLog.LoggedIn(_logger, _connection.Remote, UserName!);
         await ReplyAsync(230, _readOnly ? "Anonymous access granted, read-only." : $"User {UserName} logged in.");
     }
 
