@@ -440,22 +440,24 @@ public sealed partial class FtpSession
         transfer.Cancel.Dispose();
         // A client that vanished mid-upload closes both connections; its partial file must not look complete.
         var controlGone = _pendingLine is { IsCompleted: true } pending && (!pending.IsCompletedSuccessfully || pending.Result.Status == LineStatus.EndOfStream);
-        if (transfer.Commit is { } commit)
-        {
-            try
-            {
-                reply = commit(reply.Code == 226 && !controlGone) ?? reply;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                reply = new FtpReply(StorageFull(ex) ? 452 : 550, Describe(ex));
-            }
-        }
-
+        reply = Commit(transfer, reply, keep: reply.Code == 226 && !controlGone);
         FtpLog.TransferEnded(_logger, _connection.Remote, UserName, transfer.Description, reply.Code, Interlocked.Read(ref transfer.Bytes));
         if (!controlGone)
         {
             await ReplyAsync(reply);
+        }
+    }
+
+    /// <summary>Makes an upload final (or throws it away) and returns the reply that says how it ended.</summary>
+    private static FtpReply Commit(RunningTransfer transfer, FtpReply reply, bool keep)
+    {
+        try
+        {
+            return transfer.Commit?.Invoke(keep) ?? reply;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return keep ? new FtpReply(StorageFull(ex) ? 452 : 550, Describe(ex)) : reply;
         }
     }
 
@@ -469,9 +471,11 @@ public sealed partial class FtpSession
                 var transfer = _transfer;
                 _transfer = null;
                 var reply = await transfer.Task;
-                transfer.Commit?.Invoke(false);
                 transfer.Cancel.Dispose();
-                // RFC 959: 426 for the transfer that was cut, then 226 for the ABOR.
+                // A transfer that had already finished stands (its upload is kept); one that was cut is 426.
+                reply = Commit(transfer, reply, keep: reply.Code == 226);
+                FtpLog.TransferEnded(_logger, _connection.Remote, UserName, transfer.Description, reply.Code, Interlocked.Read(ref transfer.Bytes));
+                // RFC 959: the transfer's reply (426 when it was cut), then 226 for the ABOR.
                 await ReplyAsync(reply.Code == 226 ? reply : new FtpReply(426, "Transfer aborted."));
                 await ReplyAsync(226, "ABOR successful.");
                 return;
@@ -502,16 +506,7 @@ public sealed partial class FtpSession
 
         _transfer = null;
         await transfer.Cancel.CancelAsync();
-        await transfer.Task;
-        try
-        {
-            transfer.Commit?.Invoke(false);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Discarding only deletes a hidden temporary file; a failure leaves it hidden.
-        }
-
+        Commit(transfer, await transfer.Task, keep: false);
         transfer.Cancel.Dispose();
     }
 

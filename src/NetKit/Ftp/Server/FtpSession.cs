@@ -92,7 +92,8 @@ public sealed partial class FtpSession : IDisposable
                 _pendingLine ??= _reader.ReadLineAsync(_stopping).AsTask();
                 if (_transfer is { } transfer)
                 {
-                    var first = await Task.WhenAny(_pendingLine, transfer.Task);
+                    // The transfer first: when both are done, its 226 comes before the answer to the next command.
+                    var first = await Task.WhenAny(transfer.Task, _pendingLine);
                     if (first == transfer.Task)
                     {
                         await FinishTransferAsync();
