@@ -91,8 +91,10 @@ public class FtpServerInteropTests
         Assert.False(File.Exists(local["p"]) && new FileInfo(local["p"]).Length > 0);
     }
 
-    [Fact]
-    public async Task Lftp_mirrorsBothWays()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Lftp_mirrorsBothWays(bool tls)
     {
         await using var server = await FtpTestServer.StartAsync();
         using var local = FtpPeers.TempDirectory();
@@ -102,9 +104,16 @@ public class FtpServerInteropTests
         await File.WriteAllBytesAsync(Path.Combine(source, "nested", "файл с пробелом.bin"), RandomNumberGenerator.GetBytes(300_000));
         await File.WriteAllTextAsync(Path.Combine(source, "nested", "deeper", "t.txt"), "text\n");
         var back = local["back"];
-        var script = $"set ftp:ssl-allow no; set net:max-retries 1; mirror -R {Quote(source)} up; mirror up {Quote(back)}; quit";
+        var security = tls ? "set ftp:ssl-force yes; set ftp:ssl-protect-data yes; set ssl:verify-certificate no" : "set ftp:ssl-allow no";
+        var script = $"{security}; set net:max-retries 1; mirror -R {Quote(source)} up; mirror up {Quote(back)}; quit";
         var run = await ProcessRunner.RunAsync(FtpPeers.Lftp, ["-u", $"{FtpTestServer.User},{FtpTestServer.Password}", "-p", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-e", script, "127.0.0.1"], timeout: TimeSpan.FromSeconds(60));
         Assert.True(run.ExitCode == 0, run.ToString());
+        if (tls)
+        {
+            Assert.Contains("C: AUTH TLS", server.Trace, StringComparison.Ordinal);
+            Assert.Contains("C: PROT P", server.Trace, StringComparison.Ordinal);
+        }
+
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(source, file);

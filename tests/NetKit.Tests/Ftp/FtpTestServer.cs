@@ -20,8 +20,9 @@ internal sealed class FtpTestServer : IAsyncDisposable
     private readonly TempMailStore _store;
     private readonly StreamServer _server;
 
-    private FtpTestServer(TempMailStore store, StreamServer server, string root, FtpServerOptions options)
+    private FtpTestServer(TempMailStore store, StreamServer server, string root, FtpServerOptions options, StringWriter trace)
     {
+        _trace = trace;
         _store = store;
         _server = server;
         Root = root;
@@ -37,7 +38,10 @@ internal sealed class FtpTestServer : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_server.LocalEndPoint!).Port;
 
-    public StringWriter Trace { get; } = new();
+    private readonly StringWriter _trace;
+
+    /// <summary>The server's wire trace so far (every connection); read it once the clients are done.</summary>
+    public string Trace => _trace.ToString();
 
     public static async Task<FtpTestServer> StartAsync(Func<FtpServerOptions, FtpServerOptions>? configure = null, bool implicitTls = false, IPAddress? address = null)
     {
@@ -62,7 +66,7 @@ internal sealed class FtpTestServer : IAsyncDisposable
         });
         server.Start();
         Directory.CreateDirectory(Path.Combine(root, User));
-        return new FtpTestServer(store, server, root, options);
+        return new FtpTestServer(store, server, root, options, trace);
     }
 
     /// <summary>Our client, logged in as alice.</summary>
