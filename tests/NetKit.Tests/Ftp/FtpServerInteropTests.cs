@@ -79,6 +79,20 @@ public class FtpServerInteropTests
     }
 
     [Fact]
+    public async Task Curl_implicitFtps_downloadsAndUploads()
+    {
+        await using var server = await FtpTestServer.StartAsync(implicitTls: true);
+        using var local = FtpPeers.TempDirectory();
+        var data = RandomNumberGenerator.GetBytes(400_000);
+        await File.WriteAllBytesAsync(local["in.bin"], data);
+        var url = $"ftps://{FtpTestServer.User}:{FtpTestServer.Password}@127.0.0.1:{server.Port}/";
+        await CurlAsync("-k", "-T", local["in.bin"], url + "implicit.bin");
+        await CurlAsync("-k", "-o", local["out.bin"], url + "implicit.bin");
+        Assert.Equal(data, await File.ReadAllBytesAsync(local["out.bin"]));
+        Assert.Contains("C: PROT P", server.Trace, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Curl_activeModeAndEscapes_behave()
     {
         await using var server = await FtpTestServer.StartAsync();
