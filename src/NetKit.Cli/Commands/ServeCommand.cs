@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using NetKit.Imap.Server;
 using NetKit.Net;
 using NetKit.Services;
 using NetKit.Transport;
@@ -83,7 +84,10 @@ internal static class ServeCommand
             };
             await using var stores = new ServeStores();
             var context = plan.Any(p => p.Service.NeedsContext)
-                ? stores.CreateContext(dataDirectory!, smtpOptions with { Certificate = certificate }, logging, ftpSettings.For(dataDirectory!, certificate))
+                ? stores.CreateContext(dataDirectory!, smtpOptions with { Certificate = certificate }, logging,
+                    // IMAP shares SMTP's certificate and its rule for passwords without TLS (loopback only, when allowed).
+                    new ImapServerOptions { Certificate = certificate, AllowPlaintextAuth = smtpOptions.AllowPlaintextAuth },
+                    ftpSettings.For(dataDirectory!, certificate))
                 : null;
             await using var running = new RunningServers();
             foreach (var listener in plan)

@@ -33,7 +33,7 @@ internal sealed class SmtpServeOptions
 
     private readonly Option<bool> _allowPlaintextAuth = new("--allow-plaintext-auth")
     {
-        Description = "SMTP: allow AUTH without TLS, from loopback peers only.",
+        Description = "SMTP and POP3: allow AUTH PLAIN/LOGIN (and POP3's USER/PASS) without TLS, from loopback peers only.",
     };
 
     public void AddTo(Command command)
