@@ -7,7 +7,7 @@ namespace NetKit.Ftp;
 /// </summary>
 public readonly record struct FtpRequest(string Verb, string Argument)
 {
-    /// <summary>Longest verb RFC 959 and its extensions use is 4 letters; a little room for SITE sub-verbs is not needed here.</summary>
+    /// <summary>Every verb of RFC 959 and its extensions has 3 or 4 letters.</summary>
     public const int MaxVerbLength = 4;
 
     public bool HasArgument => Argument.Length > 0;
