@@ -14,6 +14,7 @@ declare -A peers=(
   [swaks]=swaks
   [curl]=curl
   [fetchmail]=fetchmail
+  [lftp]=lftp
 )
 
 missing=()
@@ -28,6 +29,10 @@ done
 [ -x /usr/sbin/dovecot ] || command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-pop3d)
 # Dovecot's IMAP server, for the IMAP client's interop tests.
 [ -x /usr/lib/dovecot/imap ] || missing+=(dovecot-imapd)
+# FTP interop: pyftpdlib (with pyOpenSSL for its TLS) for Debian's python3, and vsftpd.
+/usr/bin/python3 -c 'import pyftpdlib' >/dev/null 2>&1 || missing+=(python3-pyftpdlib)
+/usr/bin/python3 -c 'import OpenSSL' >/dev/null 2>&1 || missing+=(python3-openssl)
+[ -x /usr/sbin/vsftpd ] || missing+=(vsftpd)
 # The tests use OpenBSD netcat's -N (close the socket at the end of input).
 if command -v nc >/dev/null 2>&1 && ! nc -h 2>&1 | grep -q OpenBSD; then
   missing+=(netcat-openbsd)

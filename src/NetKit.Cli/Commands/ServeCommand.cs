@@ -28,6 +28,7 @@ internal static class ServeCommand
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log every connection's end and every datagram." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Log warnings and errors only." };
         var smtp = new SmtpServeOptions();
+        var ftp = new FtpServeOptions();
 
         var command = new Command("serve", "Run NetKit's services on loopback (or where you say).");
         command.Arguments.Add(services);
@@ -37,6 +38,7 @@ internal static class ServeCommand
         }
 
         smtp.AddTo(command);
+        ftp.AddTo(command);
 
         CliAction.Set(command, async (parse, ct) =>
         {
@@ -64,6 +66,7 @@ internal static class ServeCommand
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             var plan = ServePlan.Parse(parse.GetValue(services) ?? []);
             var smtpOptions = smtp.Read(parse, [.. plan.Where(p => p.Service.Name == "smtp").Select(p => p.Endpoint)]); // Usage errors before anything starts.
+            var ftpSettings = ftp.Read(parse);
             var level = parse.GetValue(quiet) ? LogLevel.Warning : parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information;
             using var logging = CliLogging.Create(level);
             using var traceOutput = parse.GetValue(trace) ? new QueuedTextWriter(Console.Out) : null;
@@ -83,7 +86,8 @@ internal static class ServeCommand
             var context = plan.Any(p => p.Service.NeedsContext)
                 ? stores.CreateContext(dataDirectory!, smtpOptions with { Certificate = certificate }, logging,
                     // IMAP shares SMTP's certificate and its rule for passwords without TLS (loopback only, when allowed).
-                    new ImapServerOptions { Certificate = certificate, AllowPlaintextAuth = smtpOptions.AllowPlaintextAuth })
+                    new ImapServerOptions { Certificate = certificate, AllowPlaintextAuth = smtpOptions.AllowPlaintextAuth },
+                    ftpSettings.For(dataDirectory!, certificate))
                 : null;
             await using var running = new RunningServers();
             foreach (var listener in plan)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using NetKit.Ftp.Server;
 using NetKit.Imap.Server;
 using NetKit.Mail;
 using NetKit.Smtp.Server;
@@ -17,6 +18,9 @@ public sealed record ServeContext(ILoggerFactory Logging, SmtpServerOptions Smtp
 
     /// <summary>The IMAP service's settings for this run.</summary>
     public ImapServerOptions Imap { get; init; } = new();
+
+    /// <summary>The FTP server's settings (root, logins from the mail store's users), when FTP is served.</summary>
+    public FtpServerOptions? Ftp { get; init; }
 }
 
 /// <summary>The stream side of a service for one run: its handler and what a refused connection hears.</summary>

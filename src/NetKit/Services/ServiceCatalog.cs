@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using NetKit.Ftp.Server;
 using NetKit.Pop3.Server;
 using NetKit.Imap.Server;
 using NetKit.Smtp.Server;
@@ -73,7 +74,14 @@ public static class ServiceCatalog
         {
             StreamFactory = CreateImap,
         },
+        new("ftp", "RFC 959 file server: each user jailed in ROOT/USER (AUTH TLS, EPSV, MLSD, REST, UTF-8)", FtpServerOptions.DefaultPort, null, null)
+        {
+            StreamFactory = CreateFtp,
+        },
     ];
+
+    private static StreamService CreateFtp(ServeContext context) =>
+        new(FtpSession.Handler(context.Ftp ?? throw new InvalidOperationException("ftp needs its options in the serve context"), context.Logging.CreateLogger("netkit.ftp")), FtpSession.RejectAsync);
 
     private static StreamService CreateSmtp(ServeContext context)
     {
