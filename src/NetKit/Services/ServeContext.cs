@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using NetKit.Gopher.Server;
 using NetKit.Smtp.Server;
 using NetKit.Transport;
 
@@ -8,7 +9,11 @@ namespace NetKit.Services;
 /// What one run of a server host (such as <c>netkit serve</c>) gives services that
 /// keep state: their settings, the store they write to, the logging.
 /// </summary>
-public sealed record ServeContext(ILoggerFactory Logging, SmtpServerOptions Smtp, ISmtpMessageStore MailStore);
+public sealed record ServeContext(ILoggerFactory Logging, SmtpServerOptions Smtp, ISmtpMessageStore MailStore)
+{
+    /// <summary>The Gopher service's settings (its root); null when the host did not give any.</summary>
+    public GopherServerOptions? Gopher { get; init; }
+}
 
 /// <summary>The stream side of a service for one run: its handler and what a refused connection hears.</summary>
 public sealed record StreamService(ConnectionHandler Handler, Func<NetConnection, CancellationToken, Task>? OnRejected = null);

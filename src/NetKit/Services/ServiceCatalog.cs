@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using NetKit.Gopher.Server;
 using NetKit.Smtp.Server;
 using NetKit.Transport;
 
@@ -63,12 +64,24 @@ public static class ServiceCatalog
         {
             StreamFactory = CreateSmtp,
         },
+        new("gopher", "RFC 1436 Gopher server: serves a directory (menus, gophermaps, text, binary, search)", GopherServer.DefaultPort, null, null)
+        {
+            StreamFactory = CreateGopher,
+        },
     ];
 
     private static StreamService CreateSmtp(ServeContext context)
     {
         var server = new SmtpServer(context.MailStore, context.Smtp, context.Logging.CreateLogger("netkit.smtp"));
         return new StreamService(server.HandleAsync, server.RejectAsync);
+    }
+
+    private static StreamService CreateGopher(ServeContext context)
+    {
+        var options = context.Gopher ?? throw new InvalidOperationException("gopher needs its options (a root) in the serve context");
+        GopherServer.CreateWelcome(options.Root); // Only when the root does not exist yet.
+        var server = new GopherServer(options, context.Logging.CreateLogger("netkit.gopher"));
+        return new StreamService(server.HandleAsync);
     }
 
     public static ServiceDefinition? Find(string name) =>
