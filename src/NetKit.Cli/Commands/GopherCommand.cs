@@ -155,6 +155,12 @@ internal static class GopherCommand
             table.AddRow(number.ToString(CultureInfo.InvariantCulture), GopherItemType.Describe(item.Type), Markup.Escape(item.Display), Markup.Escape(Where(item)));
         }
 
+        // Piped into a file or another program, a row is one line, not wrapped at 80 columns.
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = 1000;
+        }
+
         AnsiConsole.Write(table);
     }
 

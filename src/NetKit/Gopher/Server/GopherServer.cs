@@ -51,6 +51,7 @@ public sealed class GopherServer
             
             0About this server	/about.txt
             7Search this server	/.search
+            -about.txt
             
             *
             """.Replace("\r\n", "\n", StringComparison.Ordinal));
@@ -95,7 +96,6 @@ public sealed class GopherServer
             return;
         }
 
-        connection.Trace?.Received(request.Bytes.Span);
         if (!request.TryGetText(out var line))
         {
             await SendErrorAsync(connection, "a selector must be UTF-8", stopping);
