@@ -21,10 +21,11 @@ public static class GopherMap
     {
         var items = new List<GopherItem>();
         var hidden = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var raw in map.Split('\n'))
+        // The newline that ends the file's last line starts no line of its own.
+        foreach (var raw in map.EndsWith('\n') ? map[..^1].Split('\n') : map.Split('\n'))
         {
             var line = raw.TrimEnd('\r');
-            if (line == "." )
+            if (line == ".")
             {
                 break;
             }
