@@ -11,6 +11,8 @@ declare -A peers=(
   [socat]=socat
   [ss]=iproute2
   [swaks]=swaks
+  [curl]=curl
+  [lynx]=lynx
 )
 
 missing=()
@@ -21,6 +23,8 @@ done
 # SMTP peers: Postfix's smtp-sink and smtp-source, and aiosmtpd (a module of Debian's own python3).
 [ -x /usr/sbin/smtp-sink ] || missing+=(postfix)
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+# Gopher: Gophernicus, a real Gopher server for our client (run under socat).
+[ -x /usr/sbin/gophernicus ] || missing+=(gophernicus)
 # The tests use OpenBSD netcat's -N (close the socket at the end of input).
 if command -v nc >/dev/null 2>&1 && ! nc -h 2>&1 | grep -q OpenBSD; then
   missing+=(netcat-openbsd)
