@@ -144,7 +144,7 @@ public sealed class GopherClient(GopherClientOptions? options = null)
         var text = Encoding.UTF8.GetString(received.WrittenSpan);
         if (connection.Trace is { } trace)
         {
-            foreach (var line in text.Split('\n'))
+            foreach (var line in text.TrimEnd('\n').Split('\n'))
             {
                 trace.Received(line.TrimEnd('\r'));
             }
