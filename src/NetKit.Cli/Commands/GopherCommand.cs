@@ -17,7 +17,7 @@ internal static class GopherCommand
 {
     public static Command Create()
     {
-        var url = new Argument<string>("url") { Description = "gopher://host[:port]/Tselector[%09search] (RFC 4266); gopher:// may be left off." };
+        var url = new Argument<string>("url") { Description = "gopher://host[:port]/Tselector[%09search] (RFC 4266; port 70 unless given, `netkit serve gopher` listens on 7070); gopher:// may be left off." };
         var output = new Option<string?>("--output", "-o") { Description = "Save the item's bytes to FILE (\"-\": standard output); needed for binary items." };
         var query = new Option<string?>("--query", "-q") { Description = "The words for a search item (type 7)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (a menu's items, or a text)." };
