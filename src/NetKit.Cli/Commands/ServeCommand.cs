@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using NetKit.Imap.Server;
 using NetKit.Net;
 using NetKit.Services;
 using NetKit.Transport;
@@ -64,7 +65,7 @@ internal static class ServeCommand
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             var plan = ServePlan.Parse(parse.GetValue(services) ?? []);
-            var smtpOptions = smtp.Read(parse); // Usage errors before anything starts.
+            var smtpOptions = smtp.Read(parse, [.. plan.Where(p => p.Service.Name == "smtp").Select(p => p.Endpoint)]); // Usage errors before anything starts.
             var level = parse.GetValue(quiet) ? LogLevel.Warning : parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information;
             using var logging = CliLogging.Create(level);
             using var traceOutput = parse.GetValue(trace) ? new QueuedTextWriter(Console.Out) : null;
@@ -82,7 +83,10 @@ internal static class ServeCommand
             };
             await using var stores = new ServeStores();
             var context = plan.Any(p => p.Service.NeedsContext)
-                ? stores.CreateContext(dataDirectory!, smtpOptions with { Certificate = certificate }, logging) with { Gopher = gopher.Read(parse, dataDirectory!) }
+                ? stores.CreateContext(dataDirectory!, smtpOptions with { Certificate = certificate }, logging,
+                    // IMAP shares SMTP's certificate and its rule for passwords without TLS (loopback only, when allowed).
+                    new ImapServerOptions { Certificate = certificate, AllowPlaintextAuth = smtpOptions.AllowPlaintextAuth })
+                    with { Gopher = gopher.Read(parse, dataDirectory!) }
                 : null;
             await using var running = new RunningServers();
             foreach (var listener in plan)

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using NetKit.Gopher.Server;
+using NetKit.Imap.Server;
+using NetKit.Mail;
 using NetKit.Smtp.Server;
 using NetKit.Transport;
 
@@ -11,6 +13,12 @@ namespace NetKit.Services;
 /// </summary>
 public sealed record ServeContext(ILoggerFactory Logging, SmtpServerOptions Smtp, ISmtpMessageStore MailStore)
 {
+    /// <summary>NetKit's mail store itself, for the services that read it (IMAP); null when the host has none.</summary>
+    public MailStore? Store { get; init; }
+
+    /// <summary>The IMAP service's settings for this run.</summary>
+    public ImapServerOptions Imap { get; init; } = new();
+
     /// <summary>The Gopher service's settings (its root); null when the host did not give any.</summary>
     public GopherServerOptions? Gopher { get; init; }
 }
