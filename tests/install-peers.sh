@@ -12,9 +12,9 @@ declare -A peers=(
   [socat]=socat
   [ss]=iproute2
   [swaks]=swaks
-  [curl]=curl
   [fetchmail]=fetchmail
   [lftp]=lftp
+  [lynx]=lynx
 )
 
 missing=()
@@ -33,6 +33,8 @@ done
 /usr/bin/python3 -c 'import pyftpdlib' >/dev/null 2>&1 || missing+=(python3-pyftpdlib)
 /usr/bin/python3 -c 'import OpenSSL' >/dev/null 2>&1 || missing+=(python3-openssl)
 [ -x /usr/sbin/vsftpd ] || missing+=(vsftpd)
+# Gopher: Gophernicus, a real Gopher server for our client (run under socat).
+[ -x /usr/sbin/gophernicus ] || missing+=(gophernicus)
 # The tests use OpenBSD netcat's -N (close the socket at the end of input).
 if command -v nc >/dev/null 2>&1 && ! nc -h 2>&1 | grep -q OpenBSD; then
   missing+=(netcat-openbsd)

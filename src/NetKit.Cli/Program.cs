@@ -20,6 +20,7 @@ internal static class Program
         root.Subcommands.Add(Pop3Command.Create());
         root.Subcommands.Add(ImapCommand.Create());
         root.Subcommands.Add(FtpCommand.Create());
+        root.Subcommands.Add(GopherCommand.Create());
         // Ctrl+C and SIGTERM cancel the action's token; a server gets time to stop gracefully.
         var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(15) };
         return await root.Parse(args).InvokeAsync(config);

@@ -29,6 +29,7 @@ internal static class ServeCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Log warnings and errors only." };
         var smtp = new SmtpServeOptions();
         var ftp = new FtpServeOptions();
+        var gopher = new GopherServeOptions();
 
         var command = new Command("serve", "Run NetKit's services on loopback (or where you say).");
         command.Arguments.Add(services);
@@ -39,6 +40,7 @@ internal static class ServeCommand
 
         smtp.AddTo(command);
         ftp.AddTo(command);
+        gopher.AddTo(command);
 
         CliAction.Set(command, async (parse, ct) =>
         {
@@ -88,6 +90,7 @@ internal static class ServeCommand
                     // IMAP shares SMTP's certificate and its rule for passwords without TLS (loopback only, when allowed).
                     new ImapServerOptions { Certificate = certificate, AllowPlaintextAuth = smtpOptions.AllowPlaintextAuth },
                     ftpSettings.For(dataDirectory!, certificate))
+                    with { Gopher = gopher.Read(parse, dataDirectory!) }
                 : null;
             await using var running = new RunningServers();
             foreach (var listener in plan)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using NetKit.Ftp.Server;
+using NetKit.Gopher.Server;
 using NetKit.Pop3.Server;
 using NetKit.Imap.Server;
 using NetKit.Smtp.Server;
@@ -78,6 +79,10 @@ public static class ServiceCatalog
         {
             StreamFactory = CreateFtp,
         },
+        new("gopher", "RFC 1436 Gopher server: serves a directory (menus, gophermaps, text, binary, search)", GopherServer.DefaultPort, null, null)
+        {
+            StreamFactory = CreateGopher,
+        },
     ];
 
     private static StreamService CreateFtp(ServeContext context) =>
@@ -110,6 +115,14 @@ public static class ServiceCatalog
         var store = context.Store ?? throw new InvalidOperationException("imap needs the mail store in the serve context");
         var server = new ImapServer(store, context.Imap, context.Logging.CreateLogger("netkit.imap"));
         return new StreamService(server.HandleAsync, ImapServer.RejectAsync);
+    }
+
+    private static StreamService CreateGopher(ServeContext context)
+    {
+        var options = context.Gopher ?? throw new InvalidOperationException("gopher needs its options (a root) in the serve context");
+        GopherServer.CreateWelcome(options.Root); // Only when the root does not exist yet.
+        var server = new GopherServer(options, context.Logging.CreateLogger("netkit.gopher"));
+        return new StreamService(server.HandleAsync);
     }
 
     public static ServiceDefinition? Find(string name) =>
