@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Debian's Dovecot POP3 server on a free loopback port, with a temporary
-configuration and one maildir user, for our POP3 client to talk to.
+"""Debian's Dovecot POP3 or IMAP server on a free loopback port, with a temporary
+configuration and one maildir user, for our POP3 and IMAP clients to talk to.
 
-Usage: pop3_dovecot_server.py USER PASSWORD MESSAGE_FILE...
+Usage: dovecot_server.py pop3|imap USER PASSWORD MESSAGE_FILE...
 
-Each MESSAGE_FILE goes into USER's maildir (in order). Prints
-"dovecot pop3 listening on PORT" once the port accepts connections, then runs
+Each MESSAGE_FILE goes into USER's maildir (its INBOX), in order. Prints
+"dovecot PROTOCOL listening on PORT" once the port accepts connections, then runs
 until it gets SIGTERM or SIGINT, stops Dovecot and removes its files. Plaintext logins are
 allowed (loopback only); TLS is off. Runs unprivileged as the current user, or,
 as root, with Dovecot's own system users and the mail owned by "nobody".
@@ -21,6 +21,12 @@ import sys
 import tempfile
 import time
 
+# The Debian package that brings each protocol's Dovecot service.
+PACKAGES = {"pop3": "dovecot-pop3d", "imap": "dovecot-imapd"}
+
+# UIDLs in the classic format, which the POP3 tests expect.
+POP3_ONLY = "pop3_uidl_format = %08Xu%08Xv\n"
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -29,12 +35,15 @@ def free_port() -> int:
 
 
 def main() -> int:
-    user, password, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+    if len(sys.argv) < 4 or sys.argv[1] not in PACKAGES:
+        print(__doc__, file=sys.stderr)
+        return 2
+    protocol, user, password, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
     dovecot = shutil.which("dovecot") or "/usr/sbin/dovecot"
     if not os.path.exists(dovecot):
-        print("dovecot is not installed: apt-get install -y dovecot-pop3d", file=sys.stderr)
+        print(f"dovecot is not installed: apt-get install -y {PACKAGES[protocol]}", file=sys.stderr)
         return 2
-    root = tempfile.mkdtemp(prefix="nk-dovecot-")
+    root = tempfile.mkdtemp(prefix=f"nk-dovecot-{protocol}-")
     os.chmod(root, 0o755)
     port = free_port()
     if os.geteuid() == 0:
@@ -62,7 +71,7 @@ def main() -> int:
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
-protocols = pop3
+protocols = {protocol}
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
@@ -72,8 +81,7 @@ default_internal_group = {group}
 default_login_user = {login}
 first_valid_uid = {min(mail_owner.pw_uid, 500) if mail_owner.pw_uid else 1}
 mail_location = maildir:{root}/mail/%u
-pop3_uidl_format = %08Xu%08Xv
-passdb {{
+{POP3_ONLY if protocol == "pop3" else ""}passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/passwd
 }}
@@ -85,13 +93,13 @@ userdb {{
 service anvil {{
   chroot =
 }}
-service pop3-login {{
+service {protocol}-login {{
   chroot =
-  inet_listener pop3 {{
+  inet_listener {protocol} {{
     address = 127.0.0.1
     port = {port}
   }}
-  inet_listener pop3s {{
+  inet_listener {protocol}s {{
     port = 0
   }}
 }}
@@ -120,7 +128,7 @@ service stats {{
                     print("dovecot did not listen within 20 s", file=sys.stderr)
                     return 1
                 time.sleep(0.05)
-        print(f"dovecot pop3 listening on {port}", flush=True)
+        print(f"dovecot {protocol} listening on {port}", flush=True)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
         while process.poll() is None:
