@@ -64,7 +64,7 @@ with smtplib.SMTP("127.0.0.1", port) as smtp:
 PY
 
 # Dovecot: the same files in a maildir.
-python3 tests/interop/pop3_dovecot_server.py bob pw "$work"/msgs/*.eml >"$work/dovecot.out" 2>"$work/dovecot.err" &
+python3 tests/interop/dovecot_server.py pop3 bob pw "$work"/msgs/*.eml >"$work/dovecot.out" 2>"$work/dovecot.err" &
 dovecot=$!
 for ((i = 0; i < 300; i++)); do grep -q listening "$work/dovecot.out" 2>/dev/null && break; sleep 0.1; done
 dovecot_port=$(awk '/listening/ {print $NF}' "$work/dovecot.out")

@@ -15,37 +15,20 @@ public sealed class ImapClientDovecotTests : IAsyncLifetime
         Encoding.UTF8.GetBytes("From: b@example.org\r\nSubject: two\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nünïcödé\r\n" + new string('x', 5000) + "\r\n"),
     ];
 
-    private readonly string temp = Directory.CreateTempSubdirectory("nk-imap-dovecot-").FullName;
-    private ChildProcess? dovecot;
-    private int port;
+    private DovecotPeer? dovecot;
 
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists("/usr/lib/dovecot/imap"))
-        {
-            PeerPrograms.Require("dovecot-imap", "dovecot-imapd");
-        }
+    private int Port => dovecot!.Port;
 
-        var files = new List<string>();
-        for (var i = 0; i < Messages.Length; i++)
-        {
-            var path = Path.Combine(temp, $"{i}.eml");
-            await File.WriteAllBytesAsync(path, Messages[i]);
-            files.Add(path);
-        }
+    private string Temp => dovecot!.Temp;
 
-        (dovecot, port) = await InteropScripts.StartServerAsync("imap_dovecot_server.py", ["bob", "pw", .. files]);
-    }
+    public async Task InitializeAsync() => dovecot = await DovecotPeer.StartAsync("imap", Messages);
 
     public async Task DisposeAsync()
     {
         if (dovecot is not null)
         {
-            await dovecot.SignalAndWaitAsync("TERM", TimeSpan.FromSeconds(20));
             await dovecot.DisposeAsync();
         }
-
-        Directory.Delete(temp, recursive: true);
     }
 
     [Fact]
@@ -53,7 +36,7 @@ public sealed class ImapClientDovecotTests : IAsyncLifetime
     {
         var trace = new StringWriter();
         await using var client = new ImapClient(new ImapClientOptions { Security = ImapSecurity.None, AllowPlaintextLogin = true, Trace = new WireTrace(trace, TraceRole.Client) });
-        await client.ConnectAsync("127.0.0.1", port);
+        await client.ConnectAsync("127.0.0.1", Port);
         Assert.Contains("IMAP4rev1", client.Capabilities);
         await client.LoginAsync("bob", "pw");
         Assert.DoesNotContain("AGJvYgBwdw", trace.ToString(), StringComparison.Ordinal); // base64 of "\0bob\0pw"
@@ -94,14 +77,14 @@ public sealed class ImapClientDovecotTests : IAsyncLifetime
     [Fact]
     public async Task Cli_listSearchFetch_againstDovecot()
     {
-        string[] login = ["--server", $"127.0.0.1:{port}", "--user", "bob", "--password", "pw"];
+        string[] login = ["--server", $"127.0.0.1:{Port}", "--user", "bob", "--password", "pw"];
         var list = await NetkitCli.RunAsync(["imap", "list", .. login]);
         Assert.True(list.ExitCode == 0, list.ToString());
         Assert.Contains("INBOX", list.Stdout, StringComparison.Ordinal);
         var search = await NetkitCli.RunAsync(["imap", "search", "SUBJECT", "one", .. login]);
         var uid = search.Stdout.Trim();
         Assert.Matches("^[0-9]+$", uid);
-        var directory = Path.Combine(temp, "saved");
+        var directory = Path.Combine(Temp, "saved");
         var fetch = await NetkitCli.RunAsync(["imap", "fetch", "1:*", "--output", directory, .. login]);
         Assert.True(fetch.ExitCode == 0, fetch.ToString());
         Assert.Equal(Messages[0], await File.ReadAllBytesAsync(Path.Combine(directory, uid + ".eml")));

@@ -17,46 +17,21 @@ public sealed class Pop3DovecotTests : IAsyncLifetime
         Encoding.UTF8.GetBytes("From: c@example.org\r\nSubject: three\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nünïcödé\r\n" + new string('x', 5000) + "\r\n"),
     ];
 
-    private readonly string _temp = Directory.CreateTempSubdirectory("nk-pop3-dovecot-").FullName;
-    private ChildProcess? _dovecot;
-    private int _port;
+    private DovecotPeer? _dovecot;
 
-    private string Address => $"127.0.0.1:{_port}";
+    private int Port => _dovecot!.Port;
 
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists("/usr/sbin/dovecot"))
-        {
-            PeerPrograms.Require("dovecot", "dovecot-pop3d");
-        }
-        var files = new List<string>();
-        for (var i = 0; i < Messages.Length; i++)
-        {
-            var path = Path.Combine(_temp, $"{i}.eml");
-            await File.WriteAllBytesAsync(path, Messages[i]);
-            files.Add(path);
-        }
+    private string Temp => _dovecot!.Temp;
 
-        (_dovecot, _port) = await InteropScripts.StartServerAsync("pop3_dovecot_server.py", ["bob", "pw", .. files]);
-    }
+    private string Address => $"127.0.0.1:{Port}";
+
+    public async Task InitializeAsync() => _dovecot = await DovecotPeer.StartAsync("pop3", Messages);
 
     public async Task DisposeAsync()
     {
-        try
+        if (_dovecot is not null)
         {
-            if (_dovecot is not null)
-            {
-                await _dovecot.SignalAndWaitAsync("TERM", TimeSpan.FromSeconds(20)); // the script stops Dovecot and removes its files
-            }
-        }
-        finally
-        {
-            if (_dovecot is not null)
-            {
-                await _dovecot.DisposeAsync();
-            }
-
-            Directory.Delete(_temp, recursive: true);
+            await _dovecot.DisposeAsync();
         }
     }
 
@@ -118,7 +93,7 @@ public sealed class Pop3DovecotTests : IAsyncLifetime
         var list = await NetkitCli.RunAsync(["pop3", "list", .. login]);
         Assert.True(list.ExitCode == 0, list.ToString());
         Assert.Equal(string.Concat(Messages.Select((m, i) => string.Create(CultureInfo.InvariantCulture, $"{i + 1}\t{m.Length}\n"))), list.Stdout);
-        var output = Path.Combine(_temp, "saved");
+        var output = Path.Combine(Temp, "saved");
         var retr = await NetkitCli.RunAsync(["pop3", "retr", "--output", output, .. login]);
         Assert.True(retr.ExitCode == 0, retr.ToString());
         for (var i = 0; i < Messages.Length; i++)

@@ -29,23 +29,9 @@ internal sealed partial class ImapSession
         output.Tagged(tag, ImapStatus.Ok, "Begin TLS negotiation now");
         await output.FlushAsync(stopping);
 
-        // Bytes sent in plaintext after STARTTLS were sent before the handshake, by someone in
-        // the middle or a confused client; running them as if they came over TLS is the
-        // CVE-2011-0411 class of attack. They are thrown away unread.
-        var injected = lines.DiscardBuffered();
-        if (injected > 0)
-        {
-            ImapServerLog.DiscardedAfterStartTls(server.Logger, connection.Remote, injected);
-            connection.Trace?.Note($"discarded {injected} bytes sent in plaintext after STARTTLS");
-        }
-
-        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        handshake.CancelAfter(options.TlsHandshakeTimeout);
-        try
-        {
-            await connection.UpgradeToServerTlsAsync(certificate, handshake.Token);
-        }
-        catch (Exception ex) when (Disconnects.IsDisconnect(ex))
+        if (!await StartTls.UpgradeServerAsync(
+                connection, lines, certificate, options.TlsHandshakeTimeout, "STARTTLS",
+                bytes => ImapServerLog.DiscardedAfterStartTls(server.Logger, connection.Remote, bytes), stopping))
         {
             state = ImapSessionState.Logout; // no way back to plaintext
         }

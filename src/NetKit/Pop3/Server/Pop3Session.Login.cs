@@ -257,23 +257,9 @@ internal sealed partial class Pop3Session
         _output.Response(Pop3Response.Ok("begin TLS negotiation"));
         await _output.FlushAsync(_stopping);
 
-        // Whatever came in plaintext after STLS was sent before the handshake by someone
-        // in the middle or a confused client; running it as if it came over TLS is the
-        // CVE-2011-0411 class of attack. It is thrown away unread.
-        var injected = _reader.DiscardBuffered();
-        if (injected > 0)
-        {
-            Pop3ServerLog.DiscardedAfterStls(_server.Logger, _connection.Remote, injected);
-            _connection.Trace?.Note($"discarded {injected} bytes sent in plaintext after STLS");
-        }
-
-        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
-        handshake.CancelAfter(_options.TlsHandshakeTimeout);
-        try
-        {
-            await _connection.UpgradeToServerTlsAsync(certificate, handshake.Token);
-        }
-        catch (Exception ex) when (Disconnects.IsDisconnect(ex))
+        if (!await StartTls.UpgradeServerAsync(
+                _connection, _reader, certificate, _options.TlsHandshakeTimeout, "STLS",
+                bytes => Pop3ServerLog.DiscardedAfterStls(_server.Logger, _connection.Remote, bytes), _stopping))
         {
             return false; // No way back to plaintext: the session ends.
         }

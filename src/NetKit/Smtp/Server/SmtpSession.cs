@@ -169,36 +169,9 @@ internal sealed partial class SmtpSession : IDisposable
     {
         _waitingFor = waitingFor;
         _deadline.CancelAfter(timeout);
-        var pending = _reader.ReadLineAsync(_deadline.Token);
-        if (!pending.IsCompleted && _output.HasPending)
-        {
-            try
-            {
-                await _output.FlushAsync(_stopping);
-            }
-            catch
-            {
-                _connection.Abort();
-                await Observe(pending);
-                throw;
-            }
-        }
-
-        var line = await pending;
+        var line = await PipelinedReads.ReadLineAsync(_reader, _output, _connection, _deadline.Token, _stopping);
         _deadline.CancelAfter(Timeout.InfiniteTimeSpan);
         return line;
-    }
-
-    private static async ValueTask Observe(ValueTask<LineResult> pending)
-    {
-        try
-        {
-            await pending;
-        }
-        catch (Exception ex) when (Disconnects.IsDisconnect(ex))
-        {
-            // The connection is being closed for the flush's failure.
-        }
     }
 
     /// <summary>

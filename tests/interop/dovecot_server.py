@@ -1,17 +1,16 @@
 #!/usr/bin/env python3
-"""Debian's Dovecot IMAP server on a free loopback port, with a temporary
-configuration and one maildir user, for our IMAP client to talk to.
-(The same shape as the POP3 suite's pop3_dovecot_server.py; the two should
-become one script taking the protocol once both are on main.)
+"""Debian's Dovecot POP3 or IMAP server on a free loopback port, with a temporary
+configuration and one maildir user, for our POP3 and IMAP clients to talk to.
 
-Usage: imap_dovecot_server.py USER PASSWORD MESSAGE_FILE...
+Usage: dovecot_server.py pop3|imap USER PASSWORD MESSAGE_FILE...
 
-Each MESSAGE_FILE goes into USER's INBOX (in order). Prints
-"dovecot imap listening on PORT" once the port accepts connections, then runs
+Each MESSAGE_FILE goes into USER's maildir (its INBOX), in order. Prints
+"dovecot PROTOCOL listening on PORT" once the port accepts connections, then runs
 until it gets SIGTERM or SIGINT, stops Dovecot and removes its files. Plaintext logins are
 allowed (loopback only); TLS is off. Runs unprivileged as the current user, or,
 as root, with Dovecot's own system users and the mail owned by "nobody".
 """
+import grp
 import os
 import pwd
 import shutil
@@ -22,6 +21,12 @@ import sys
 import tempfile
 import time
 
+# The Debian package that brings each protocol's Dovecot service.
+PACKAGES = {"pop3": "dovecot-pop3d", "imap": "dovecot-imapd"}
+
+# UIDLs in the classic format, which the POP3 tests expect.
+POP3_ONLY = "pop3_uidl_format = %08Xu%08Xv\n"
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -30,20 +35,24 @@ def free_port() -> int:
 
 
 def main() -> int:
-    user, password, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+    if len(sys.argv) < 4 or sys.argv[1] not in PACKAGES:
+        print(__doc__, file=sys.stderr)
+        return 2
+    protocol, user, password, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
     dovecot = shutil.which("dovecot") or "/usr/sbin/dovecot"
     if not os.path.exists(dovecot):
-        print("dovecot is not installed: apt-get install -y dovecot-imapd", file=sys.stderr)
+        print(f"dovecot is not installed: apt-get install -y {PACKAGES[protocol]}", file=sys.stderr)
         return 2
-    root = tempfile.mkdtemp(prefix="nk-dovecot-imap-")
+    root = tempfile.mkdtemp(prefix=f"nk-dovecot-{protocol}-")
     os.chmod(root, 0o755)
     port = free_port()
     if os.geteuid() == 0:
         mail_owner = pwd.getpwnam("nobody")
-        internal, login = "dovecot", "dovenull"
+        internal, login, group = "dovecot", "dovenull", "dovecot"
     else:
         mail_owner = pwd.getpwuid(os.geteuid())
         internal = login = mail_owner.pw_name
+        group = grp.getgrgid(os.getegid()).gr_name
     mail = os.path.join(root, "mail", user)
     for sub in ("cur", "new", "tmp"):
         os.makedirs(os.path.join(mail, sub))
@@ -62,16 +71,17 @@ def main() -> int:
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
-protocols = imap
+protocols = {protocol}
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = {internal}
+default_internal_group = {group}
 default_login_user = {login}
 first_valid_uid = {min(mail_owner.pw_uid, 500) if mail_owner.pw_uid else 1}
 mail_location = maildir:{root}/mail/%u
-passdb {{
+{POP3_ONLY if protocol == "pop3" else ""}passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/passwd
 }}
@@ -79,12 +89,17 @@ userdb {{
   driver = static
   args = uid={mail_owner.pw_uid} gid={mail_owner.pw_gid} home={root}/home/%u
 }}
-service imap-login {{
-  inet_listener imap {{
+# No chroot: an unprivileged Dovecot cannot chroot, and this one serves a test for seconds.
+service anvil {{
+  chroot =
+}}
+service {protocol}-login {{
+  chroot =
+  inet_listener {protocol} {{
     address = 127.0.0.1
     port = {port}
   }}
-  inet_listener imaps {{
+  inet_listener {protocol}s {{
     port = 0
   }}
 }}
@@ -113,7 +128,7 @@ service stats {{
                     print("dovecot did not listen within 20 s", file=sys.stderr)
                     return 1
                 time.sleep(0.05)
-        print(f"dovecot imap listening on {port}", flush=True)
+        print(f"dovecot {protocol} listening on {port}", flush=True)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
         while process.poll() is None:
