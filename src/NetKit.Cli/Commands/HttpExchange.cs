@@ -17,46 +17,21 @@ internal static class HttpExchange
             ConnectTimeout = TimeSpan.FromSeconds(invocation.TimeoutSeconds),
             AcceptAnyCertificate = invocation.Insecure,
             Proxy = invocation.Proxy is null ? null : ProxyUrl(invocation.Proxy),
+            Trace = invocation.Trace ? new WireTrace(Console.Error, TraceRole.Client) { Redact = HttpHeadTrace.Redact } : null,
         };
         using var client = new HttpClient(HttpHandlers.Create(settings)) { Timeout = Timeout.InfiniteTimeSpan };
-        var trace = invocation.Trace ? new WireTrace(Console.Error, TraceRole.Client) { Redact = HttpHeadTrace.Redact } : null;
         var idleLimit = TimeSpan.FromSeconds(invocation.TimeoutSeconds);
-
-        void OnResponse(HttpResponseMessage response)
-        {
-            if (trace is not null)
-            {
-                if (response.RequestMessage?.RequestUri is { } final && final != builder.Url)
-                {
-                    trace.Note($"redirected to {final}");
-                }
-
-                HttpHeadTrace.Response(trace, response);
-            }
-        }
-
-        HttpRequestMessage Create()
-        {
-            var request = builder.Build();
-            if (trace is not null)
-            {
-                HttpHeadTrace.Request(trace, request);
-            }
-
-            return request;
-        }
 
         if (invocation.Output is { } path)
         {
-            return await HttpSaveToFile.RunAsync(client, Create, path, invocation, idleLimit, OnResponse, follow, cancellationToken);
+            return await HttpSaveToFile.RunAsync(client, builder.Build, path, invocation, idleLimit, follow, cancellationToken);
         }
 
         using var idle = new IdleTimeout(idleLimit, cancellationToken);
         try
         {
-            using var request = Create();
+            using var request = builder.Build();
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, idle.Token);
-            OnResponse(response);
             await HttpOutput.WriteAsync(response, request.Method == HttpMethod.Head || invocation.Include, idle);
             return Verdict(response, follow, invocation.MaxRedirects);
         }

@@ -74,8 +74,6 @@ internal sealed class HttpRequestBuilder
     public HttpRequestMessage Build()
     {
         var request = new HttpRequestMessage(Method, Url) { Version = Version, VersionPolicy = VersionPolicy, Content = Body() };
-        // Explicit, so the trace shows it; the handler decodes what comes back.
-        request.Headers.AcceptEncoding.ParseAdd("gzip, deflate, br");
         request.Headers.UserAgent.ParseAdd($"netkit/{typeof(HttpRequestBuilder).Assembly.GetName().Version?.ToString(3)}");
         if (_invocation.User is { } user)
         {

@@ -8,7 +8,7 @@ internal static class HttpSaveToFile
 {
     public static async Task<int> RunAsync(
         HttpClient client, Func<HttpRequestMessage> createRequest, string path, HttpInvocation invocation, TimeSpan idleLimit,
-        Action<HttpResponseMessage> onResponse, bool follow, CancellationToken cancellationToken)
+        bool follow, CancellationToken cancellationToken)
     {
         HttpResponseMessage? head = null;
         var options = new HttpDownloadOptions
@@ -18,7 +18,6 @@ internal static class HttpSaveToFile
             OnResponse = response =>
             {
                 head = response;
-                onResponse(response);
                 if (invocation.Include)
                 {
                     HttpOutput.WriteHead(Console.Out, response);

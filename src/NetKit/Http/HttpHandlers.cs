@@ -20,6 +20,9 @@ public sealed class HttpConnectionSettings
 
     /// <summary>Ask for gzip, deflate and brotli and undo them on the way in.</summary>
     public bool Decompress { get; init; } = true;
+
+    /// <summary>Where request and response heads are traced; null for none.</summary>
+    public NetKit.Transport.WireTrace? Trace { get; init; }
 }
 
 /// <summary>Builds the <see cref="SocketsHttpHandler"/> for <see cref="HttpConnectionSettings"/>: NetKit has no HTTP engine of its own.</summary>
@@ -29,7 +32,21 @@ public static class HttpHandlers
     public static bool Http3Supported =>
         (OperatingSystem.IsLinux() || OperatingSystem.IsWindows() || OperatingSystem.IsMacOS()) && QuicConnection.IsSupported;
 
-    public static SocketsHttpHandler Create(HttpConnectionSettings settings)
+    /// <summary>The whole pipeline: decoding (if asked) above the trace (if asked) above the sockets.</summary>
+    public static HttpMessageHandler Create(HttpConnectionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        HttpMessageHandler handler = CreateSockets(settings);
+        if (settings.Trace is { } trace)
+        {
+            handler = new HttpTraceHandler(handler, trace);
+        }
+
+        return settings.Decompress ? new HttpDecodingHandler(handler) : handler;
+    }
+
+    /// <summary>The platform's HTTP engine with the settings; it does not decode bodies (see <see cref="HttpDecodingHandler"/>).</summary>
+    public static SocketsHttpHandler CreateSockets(HttpConnectionSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.MaxRedirects < 1 && settings.FollowRedirects)
@@ -42,7 +59,7 @@ public static class HttpHandlers
             AllowAutoRedirect = settings.FollowRedirects,
             MaxAutomaticRedirections = Math.Max(1, settings.MaxRedirects),
             ConnectTimeout = settings.ConnectTimeout,
-            AutomaticDecompression = settings.Decompress ? DecompressionMethods.All : DecompressionMethods.None,
+            AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
         };
         if (settings.Proxy is { } proxy)
