@@ -44,18 +44,20 @@ internal static class HttpOutput
 
         await using var body = await response.Content.ReadAsStreamAsync(idle.Token);
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        long copied = 0;
         try
         {
             while (true)
             {
                 idle.Restart();
-                var read = await body.ReadAsync(buffer, idle.Token);
+                var read = await ReadAsync(body, buffer, copied, idle);
                 if (read == 0)
                 {
                     break;
                 }
 
                 await stdout.WriteAsync(buffer.AsMemory(0, read), idle.Token);
+                copied += read;
             }
         }
         finally
@@ -84,13 +86,27 @@ internal static class HttpOutput
         }
     }
 
+    /// <summary>One read of the body; a connection that breaks is reported with how far the body came.</summary>
+    private static async Task<int> ReadAsync(Stream body, byte[] buffer, long sofar, IdleTimeout idle)
+    {
+        try
+        {
+            return await body.ReadAsync(buffer, idle.Token);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            var reason = ex is HttpIOException { HttpRequestError: HttpRequestError.ResponseEnded } ? "the connection closed early" : ex.InnerException?.Message ?? ex.Message;
+            throw new HttpIOException(HttpRequestError.ResponseEnded, $"after {sofar:N0} body bytes: {reason.TrimEnd('.')}", ex);
+        }
+    }
+
     private static async Task<byte[]> ReadAllAsync(HttpResponseMessage response, IdleTimeout idle)
     {
         await using var body = await response.Content.ReadAsStreamAsync(idle.Token);
         using var all = new MemoryStream();
         var buffer = new byte[1 << 16];
         int read;
-        while ((read = await body.ReadAsync(buffer, idle.Token)) > 0)
+        while ((read = await ReadAsync(body, buffer, all.Length, idle)) > 0)
         {
             idle.Restart();
             all.Write(buffer, 0, read);

@@ -138,7 +138,7 @@ public static class HttpDownload
                     idle.Restart();
                     read = await body.ReadAsync(buffer.AsMemory(0, options.BufferSize), idle.Token);
                 }
-                catch (Exception ex) when (ex is HttpIOException or IOException)
+                catch (Exception ex) when (ex is IOException or HttpRequestException)
                 {
                     await file.FlushAsync(CancellationToken.None);
                     Report(options, offset + received, total, received, clock.Elapsed);

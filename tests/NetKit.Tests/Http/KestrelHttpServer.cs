@@ -181,6 +181,8 @@ public sealed class KestrelHttpServer : IHttpTestServer
             {
                 await response.Body.WriteAsync(block.AsMemory(offset, (int)(cut - sent)), context.RequestAborted);
                 await response.Body.FlushAsync(context.RequestAborted);
+                // Let the client drain what was sent: Abort resets the connection, and a reset discards unread bytes.
+                await Task.Delay(200, context.RequestAborted);
                 context.Abort(); // mid-body: fewer bytes than Content-Length
                 return;
             }

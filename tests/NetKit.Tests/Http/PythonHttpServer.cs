@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using NetKit.Tests.Support;
 using NetKit.Transport;
@@ -52,11 +51,17 @@ public sealed class PythonHttpServer : IHttpTestServer
         }
     }
 
-    public async Task CutNextBlobAfterAsync(long bytes) =>
-        (await Control.PostAsJsonAsync($"{BaseUrl}/control", new Dictionary<string, long> { ["cut_after"] = bytes })).EnsureSuccessStatusCode();
+    public Task CutNextBlobAfterAsync(long bytes) => ControlAsync("cut_after", bytes);
 
-    public async Task SetBlobVersionAsync(int version) =>
-        (await Control.PostAsJsonAsync($"{BaseUrl}/control", new Dictionary<string, long> { ["version"] = version })).EnsureSuccessStatusCode();
+    public Task SetBlobVersionAsync(int version) => ControlAsync("version", version);
+
+    /// <summary>A POST with a Content-Length (http.server does not read chunked request bodies).</summary>
+    private async Task ControlAsync(string name, long value)
+    {
+        using var content = new StringContent($"{{\"{name}\": {value}}}", System.Text.Encoding.UTF8, "application/json");
+        using var response = await Control.PostAsync($"{BaseUrl}/control", content);
+        response.EnsureSuccessStatusCode();
+    }
 
     public async ValueTask DisposeAsync()
     {
