@@ -1,7 +1,8 @@
 """A scripted HTTP server on Python's http.server, the peer for `netkit http`.
 
 Routes (every method unless said):
-  /echo                 JSON {method, path, headers, body} of the request
+  /echo                 JSON {method, path, headers, body} of the request (path: the request target as
+                        sent, absolute when the request came as to a proxy)
   /redirect/N           302 to /redirect/N-1; /redirect/0 answers 200 "arrived"
   /status/CODE          answers CODE with a short text body
   /chunked              a Transfer-Encoding: chunked body (no Content-Length)
@@ -27,6 +28,7 @@ import struct
 import sys
 import threading
 import time
+import urllib.parse
 
 BLOCK = 1 << 20
 STATE = {"version": 1, "cut_after": None}
@@ -76,7 +78,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     def route(self):
-        path = self.path.split("?", 1)[0]
+        # A proxy gets the absolute form (GET http://host/path): route on the path, echo the target as it came.
+        path = urllib.parse.urlsplit(self.path).path
         if path == "/echo":
             body = self.body()
             headers = {}

@@ -9,6 +9,12 @@ namespace NetKit.Http;
 /// </summary>
 public sealed class HttpDecodingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
 {
+    /// <summary>Set on a request whose response body was decoded: its bytes are not the server's, so byte ranges of it mean nothing.</summary>
+    public static readonly HttpRequestOptionsKey<string> DecodedFrom = new("NetKit.Http.DecodedFrom");
+
+    /// <summary>The content headers as the server sent them (with Content-Encoding and Content-Length), for showing the head (-i).</summary>
+    public static readonly HttpRequestOptionsKey<IReadOnlyList<string>> SentContentHeaders = new("NetKit.Http.SentContentHeaders");
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -24,6 +30,8 @@ public sealed class HttpDecodingHandler(HttpMessageHandler inner) : DelegatingHa
             return response;
         }
 
+        request.Options.Set(DecodedFrom, encodings.First());
+        request.Options.Set(SentContentHeaders, HttpHeadTrace.Lines(response.Content.Headers.NonValidated).ToList());
         var encoded = response.Content;
         var decoded = new StreamContent(decode(await encoded.ReadAsStreamAsync(cancellationToken)));
         foreach (var header in encoded.Headers.NonValidated)

@@ -68,6 +68,9 @@ public static class HttpDownload
         if (existing is not null)
         {
             request.Headers.Range = new RangeHeaderValue(offset, null);
+            // The rest of the server's own bytes: a range of an encoded body would not join the decoded part.
+            request.Headers.AcceptEncoding.Clear();
+            request.Headers.AcceptEncoding.ParseAdd("identity");
             request.Headers.IfRange = existing.ETag is { } etag
                 ? new RangeConditionHeaderValue(EntityTagHeaderValue.Parse(etag))
                 : new RangeConditionHeaderValue(existing.LastModified!.Value);
@@ -110,13 +113,18 @@ public static class HttpDownload
         }
     }
 
-    private static PartialDownload MarkerOf(Uri url, HttpResponseMessage response) => new()
+    /// <summary>The mark for a new body; a decoded body (gzip, br) gets no validators, so a resume starts it over.</summary>
+    private static PartialDownload MarkerOf(Uri url, HttpResponseMessage response)
     {
-        Url = url,
-        ETag = response.Headers.ETag is { IsWeak: false } etag ? etag.ToString() : null,
-        LastModified = response.Content.Headers.LastModified,
-        TotalBytes = response.Content.Headers.ContentLength,
-    };
+        var decoded = response.RequestMessage?.Options.TryGetValue(HttpDecodingHandler.DecodedFrom, out _) == true;
+        return new()
+        {
+            Url = url,
+            ETag = !decoded && response.Headers.ETag is { IsWeak: false } etag ? etag.ToString() : null,
+            LastModified = decoded ? null : response.Content.Headers.LastModified,
+            TotalBytes = response.Content.Headers.ContentLength,
+        };
+    }
 
     private static async Task<long> CopyBodyAsync(HttpResponseMessage response, string partPath, long offset, long? total, HttpDownloadOptions options, IdleTimeout idle)
     {

@@ -58,12 +58,15 @@ public static class HttpHeadTrace
         trace.Received(string.Empty);
     }
 
-    /// <summary>The status line and the headers as the server sent them (curl -i), without the blank line.</summary>
+    /// <summary>The status line and the headers as the server sent them (curl -i), without the blank line; a decoded body's original content headers.</summary>
     public static IEnumerable<string> StatusAndHeaders(HttpResponseMessage response)
     {
         ArgumentNullException.ThrowIfNull(response);
         yield return $"HTTP/{Version(response.Version)} {(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd();
-        foreach (var line in Lines(response.Headers.NonValidated).Concat(Lines(response.Content.Headers.NonValidated)))
+        var content = response.RequestMessage?.Options.TryGetValue(HttpDecodingHandler.SentContentHeaders, out var sent) == true
+            ? sent
+            : Lines(response.Content.Headers.NonValidated);
+        foreach (var line in Lines(response.Headers.NonValidated).Concat(content))
         {
             yield return line;
         }
@@ -72,7 +75,7 @@ public static class HttpHeadTrace
     private static string Version(Version version) =>
         version.Major >= 2 ? version.Major.ToString(CultureInfo.InvariantCulture) : version.ToString(2);
 
-    private static IEnumerable<string> Lines(System.Net.Http.Headers.HttpHeadersNonValidated headers) =>
+    internal static IEnumerable<string> Lines(System.Net.Http.Headers.HttpHeadersNonValidated headers) =>
         headers.SelectMany(header => header.Key.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase)
             ? header.Value.Select(value => $"{header.Key}: {value}")
             : [$"{header.Key}: {string.Join(", ", header.Value)}"]);

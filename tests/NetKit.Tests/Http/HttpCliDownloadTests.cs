@@ -158,4 +158,16 @@ public sealed class HttpCliDownloadTests
         Assert.True(accepted.ExitCode == 0, accepted.ToString());
         Assert.Equal("arrived", accepted.Stdout);
     }
+
+    [Theory]
+    [MemberData(nameof(HttpTestServers.Kinds), MemberType = typeof(HttpTestServers))]
+    public async Task Download_encodedBody_savedDecoded(string kind)
+    {
+        await using var server = await HttpTestServers.StartAsync(kind);
+        var path = Path.Combine(server.Root, "text.txt");
+        var result = await NetkitCli.RunAsync("http", "get", $"{server.BaseUrl}/gzip", "-o", path, "-i");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Content-Encoding: ", result.Stdout, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(string.Concat(Enumerable.Repeat("squeezed by gzip\n", 100)), await File.ReadAllTextAsync(path));
+    }
 }

@@ -199,4 +199,23 @@ public sealed class HttpCliRequestTests
         var http11 = await NetkitCli.RunAsync("http", $"{server.TlsBaseUrl}/echo", "-k", "--http1.1");
         Assert.Equal("HTTP/1.1", (await EchoAsync(http11)).GetProperty("protocol").GetString());
     }
+
+    [Fact]
+    public async Task Proxy_requestGoesToTheProxyInAbsoluteForm()
+    {
+        // http.server as the proxy: it is asked for the absolute URL, which only a proxy is.
+        await using var proxy = await PythonHttpServer.StartAsync();
+        var result = await NetkitCli.RunAsync("http", "get", "http://origin.invalid:8080/echo?q=1", "--proxy", proxy.BaseUrl);
+        var echo = await EchoAsync(result);
+        Assert.Equal("http://origin.invalid:8080/echo?q=1", echo.GetProperty("path").GetString());
+        Assert.Equal("origin.invalid:8080", echo.GetProperty("headers").GetProperty("host").GetString());
+    }
+
+    [Fact]
+    public async Task Proxy_notHttp_usageExit2()
+    {
+        var result = await NetkitCli.RunAsync("http", "get", "http://127.0.0.1:1/", "--proxy", "socks5://127.0.0.1:1080");
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.StartsWith("netkit: unsupported URL scheme \"socks5\"", Assert.Single(result.StderrLines), StringComparison.Ordinal);
+    }
 }
