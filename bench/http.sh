@@ -40,7 +40,7 @@ echo "curl:   ${curl_cmd[*]}"
 echo "netkit: ${netkit_cmd[*]}"
 
 seconds() { local t0 t1; t0=$(date +%s.%N); "$@"; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
-best_curl=999999; best_netkit=999999
+best_curl=999999; best_netkit=999999; curl_times=(); netkit_times=()
 for round in $(seq 1 "$rounds"); do
   c=$(seconds "${curl_cmd[@]}")
   [ "$(sha256sum "$work/curl.bin" | cut -d' ' -f1)" = "$want" ] || { echo "curl's copy differs" >&2; exit 1; }
@@ -49,8 +49,13 @@ for round in $(seq 1 "$rounds"); do
   [ "$(sha256sum "$work/netkit.bin" | cut -d' ' -f1)" = "$want" ] || { echo "netkit's copy differs" >&2; exit 1; }
   rm -f "$work/netkit.bin"
   printf 'round %d: curl %.2f s (%.0f MiB/s), netkit %.2f s (%.0f MiB/s)\n' "$round" "$c" "$(echo "$size_mib / $c" | bc -l)" "$n" "$(echo "$size_mib / $n" | bc -l)"
+  curl_times+=("$c"); netkit_times+=("$n")
   best_curl=$(echo "if ($c < $best_curl) $c else $best_curl" | bc -l)
   best_netkit=$(echo "if ($n < $best_netkit) $n else $best_netkit" | bc -l)
 done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+med_curl=$(median "${curl_times[@]}"); med_netkit=$(median "${netkit_times[@]}")
+printf 'median: curl %.0f MiB/s, netkit %.0f MiB/s; netkit/curl rate ratio %.2f\n' \
+  "$(echo "$size_mib / $med_curl" | bc -l)" "$(echo "$size_mib / $med_netkit" | bc -l)" "$(echo "$med_curl / $med_netkit" | bc -l)"
 printf 'best: curl %.0f MiB/s, netkit %.0f MiB/s; netkit/curl rate ratio %.2f (netkit time includes .NET start-up)\n' \
   "$(echo "$size_mib / $best_curl" | bc -l)" "$(echo "$size_mib / $best_netkit" | bc -l)" "$(echo "$best_curl / $best_netkit" | bc -l)"
