@@ -1,4 +1,8 @@
 using Microsoft.Extensions.Logging;
+using NetKit.Ftp.Server;
+using NetKit.Gopher.Server;
+using NetKit.Imap.Server;
+using NetKit.Mail;
 using NetKit.Smtp.Server;
 using NetKit.Transport;
 
@@ -8,7 +12,19 @@ namespace NetKit.Services;
 /// What one run of a server host (such as <c>netkit serve</c>) gives services that
 /// keep state: their settings, the store they write to, the logging.
 /// </summary>
-public sealed record ServeContext(ILoggerFactory Logging, SmtpServerOptions Smtp, ISmtpMessageStore MailStore);
+public sealed record ServeContext(ILoggerFactory Logging, SmtpServerOptions Smtp, ISmtpMessageStore MailStore)
+{
+    /// <summary>NetKit's mail store itself, for the services that read it (IMAP); null when the host has none.</summary>
+    public MailStore? Store { get; init; }
+
+    /// <summary>The IMAP service's settings for this run.</summary>
+    public ImapServerOptions Imap { get; init; } = new();
+
+    /// <summary>The FTP server's settings (root, logins from the mail store's users), when FTP is served.</summary>
+    public FtpServerOptions? Ftp { get; init; }
+    /// <summary>The Gopher service's settings (its root); null when the host did not give any.</summary>
+    public GopherServerOptions? Gopher { get; init; }
+}
 
 /// <summary>The stream side of a service for one run: its handler and what a refused connection hears.</summary>
 public sealed record StreamService(ConnectionHandler Handler, Func<NetConnection, CancellationToken, Task>? OnRejected = null);
