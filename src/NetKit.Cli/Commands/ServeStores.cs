@@ -14,7 +14,7 @@ internal sealed class ServeStores : IAsyncDisposable
     public ServeContext CreateContext(string dataDirectory, SmtpServerOptions smtp, ILoggerFactory logging)
     {
         _mail ??= MailStore.Open(dataDirectory);
-        return new ServeContext(logging, smtp with { Users = _mail }, new MailStoreMessageStore(_mail));
+        return new ServeContext(logging, smtp with { Users = _mail }, new MailStoreMessageStore(_mail)) { Mail = _mail };
     }
 
     public async ValueTask DisposeAsync()

@@ -63,6 +63,10 @@ public static class ServiceCatalog
         {
             StreamFactory = CreateSmtp,
         },
+        new("telnet", "RFC 854 console: help, status, reverse, users, mailboxes", NetKit.Telnet.TelnetServerOptions.DefaultPort, null, null)
+        {
+            StreamFactory = NetKit.Telnet.TelnetService.Create,
+        },
     ];
 
     private static StreamService CreateSmtp(ServeContext context)
