@@ -200,9 +200,13 @@ public sealed class TelnetOptionPolicy
 
     public bool Allows(TelnetSide side, byte option) => (side == TelnetSide.Local ? _local : _remote)[option];
 
-    /// <summary>A client: performs TTYPE, NAWS, NEW-ENVIRON, LINEMODE, BINARY, SGA; lets the server ECHO, SGA, BINARY.</summary>
+    /// <summary>
+    /// A client: performs TTYPE, NAWS, NEW-ENVIRON, LINEMODE, SGA; lets the server ECHO, SGA, BINARY.
+    /// It does not send BINARY: a line it writes ends in CR LF, which only NVT mode turns into one newline
+    /// (inetutils telnetd in binary mode passes CR LF on as two line ends).
+    /// </summary>
     public static TelnetOptionPolicy Client { get; } = new(
-        [TelnetOption.TerminalType, TelnetOption.WindowSize, TelnetOption.NewEnvironment, TelnetOption.Linemode, TelnetOption.Binary, TelnetOption.SuppressGoAhead],
+        [TelnetOption.TerminalType, TelnetOption.WindowSize, TelnetOption.NewEnvironment, TelnetOption.Linemode, TelnetOption.SuppressGoAhead],
         [TelnetOption.Echo, TelnetOption.SuppressGoAhead, TelnetOption.Binary]);
 
     /// <summary>A server: performs ECHO, SGA, BINARY; lets the client send TTYPE, NAWS, NEW-ENVIRON, BINARY, SGA.</summary>
