@@ -27,6 +27,7 @@ internal static class ServeCommand
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log every connection's end and every datagram." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Log warnings and errors only." };
         var smtp = new SmtpServeOptions();
+        var telnet = new TelnetServeOptions();
 
         var command = new Command("serve", "Run NetKit's services on loopback (or where you say).");
         command.Arguments.Add(services);
@@ -36,6 +37,7 @@ internal static class ServeCommand
         }
 
         smtp.AddTo(command);
+        telnet.AddTo(command);
 
         CliAction.Set(command, async (parse, ct) =>
         {
@@ -82,6 +84,7 @@ internal static class ServeCommand
             var context = plan.Any(p => p.Service.NeedsContext)
                 ? stores.CreateContext(dataDirectory!, smtpOptions with { Certificate = certificate }, logging)
                 : null;
+            context = context is { Mail: { } mail } ? context with { Telnet = telnet.Read(parse)(mail) } : context;
             await using var running = new RunningServers();
             foreach (var listener in plan)
             {

@@ -12,6 +12,9 @@ public sealed record ServeContext(ILoggerFactory Logging, SmtpServerOptions Smtp
 {
     /// <summary>The mail store itself, for services that show its users and mailboxes (telnet's console).</summary>
     public NetKit.Mail.MailStore? Mail { get; init; }
+
+    /// <summary>Telnet's settings (login or not); null: the defaults.</summary>
+    public NetKit.Telnet.TelnetServerOptions? Telnet { get; init; }
 }
 
 /// <summary>The stream side of a service for one run: its handler and what a refused connection hears.</summary>

@@ -99,7 +99,7 @@ public sealed class NetKitConsole
             foreach (var box in await _mail.ListMailboxesAsync(user.Name, ct))
             {
                 any = true;
-                await terminal.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{user.Name}/{box.Name}: {box.MessageCount} messages"), ct);
+                await terminal.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{user.Name}/{box.Name}: {box.MessageCount} message{(box.MessageCount == 1 ? "" : "s")}"), ct);
             }
         }
 

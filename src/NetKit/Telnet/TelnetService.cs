@@ -16,7 +16,7 @@ public static class TelnetService
             "services: " + string.Join(", ", ServiceCatalog.All.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} (default port {s.DefaultPort})"))),
             string.Create(CultureInfo.InvariantCulture, $"telnet sessions open: {server?.ActiveSessions ?? 0}"),
         ]);
-        server = new TelnetServer(console.RunAsync, new TelnetServerOptions(), context.Logging.CreateLogger("netkit.telnet"));
+        server = new TelnetServer(console.RunAsync, context.Telnet ?? new TelnetServerOptions(), context.Logging.CreateLogger("netkit.telnet"));
         return new StreamService(server.HandleAsync);
     }
 }
