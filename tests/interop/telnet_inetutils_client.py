@@ -1,8 +1,10 @@
-"""Debian's inetutils telnet, driven through a pseudo-terminal like a person at a keyboard.
+"""A Telnet client program driven through a pseudo-terminal like a person at a keyboard.
 
-Usage: telnet_inetutils_client.py TELNET_PROGRAM HOST PORT
-Waits for the console prompt, types a reverse command, types quit, and prints
-everything the terminal showed on stdout. Exits non-zero when a step times out.
+Usage: telnet_inetutils_client.py CLOSED_MARKER PROGRAM ARGS...
+  e.g. "Connection closed" telnet 127.0.0.1 2323  (Debian's inetutils telnet)
+Waits for the NetKit console's prompt, types a reverse command, types quit,
+waits for the client to say CLOSED_MARKER, and prints everything the terminal
+showed on stdout. Exits non-zero when a step times out.
 """
 import os
 import pty
@@ -10,11 +12,11 @@ import select
 import sys
 import time
 
-program, host, port = sys.argv[1], sys.argv[2], sys.argv[3]
+closed, program, arguments = sys.argv[1].encode(), sys.argv[2], sys.argv[3:]
 pid, fd = pty.fork()
 if pid == 0:
     os.environ["TERM"] = "vt100"
-    os.execvp(program, [program, host, port])
+    os.execvp(program, [program, *arguments])
 
 seen = b""
 
@@ -48,6 +50,6 @@ type_text("reverse inetutils\r")
 wait_for(b"slituteni")
 wait_for(b"netkit> ", 5)
 type_text("quit\r")
-wait_for(b"Connection closed")
+wait_for(closed)
 os.waitpid(pid, 0)
 sys.stdout.write(seen.decode("utf-8", "replace"))

@@ -68,12 +68,27 @@ public class TelnetInteropTests(TelnetServeFixture fixture) : IClassFixture<Teln
         var telnet = PeerPrograms.Require("inetutils-telnet", "inetutils-telnet");
 
         var run = await ProcessRunner.RunAsync(PeerPrograms.Python3,
-            ["-u", InteropScripts.PathOf("telnet_inetutils_client.py"), telnet, "127.0.0.1", fixture.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            ["-u", InteropScripts.PathOf("telnet_inetutils_client.py"), "Connection closed", telnet, "127.0.0.1", fixture.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             timeout: TimeSpan.FromSeconds(40));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("netkit> reverse inetutils\r\nslituteni\r\n", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("bye", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NetkitTelnet_interactiveThroughAPseudoTerminal_characterModeConsoleWorks()
+    {
+        var run = await ProcessRunner.RunAsync(PeerPrograms.Python3,
+            ["-u", InteropScripts.PathOf("telnet_inetutils_client.py"), "connection closed", NetkitCli.DotnetHost, NetkitCli.DllPath,
+                "telnet", "127.0.0.1:" + fixture.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            timeout: TimeSpan.FromSeconds(40));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        // The server echoes (character mode), so the typed command shows once, then the answer.
+        // (The terminal's own output processing adds a CR before each LF: compare without CRs.)
+        Assert.Contains("netkit> reverse inetutils\nslituteni\n", run.Stdout.Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("escape is Ctrl+]", run.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
