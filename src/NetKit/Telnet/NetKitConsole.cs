@@ -53,6 +53,11 @@ public sealed class NetKitConsole
                         await terminal.WriteLineAsync(l, cancellationToken);
                     }
 
+                    await terminal.WriteLineAsync(
+                        $"this session: {session.Remote} -> {NetKit.Transport.NetConnection.Describe(session.Channel.Connection.LocalEndPoint)}" +
+                        $", terminal {session.Channel.PeerTerminalType ?? "unknown"}, window {session.Channel.PeerWindowSize?.ToString() ?? "unknown"}",
+                        cancellationToken);
+
                     break;
                 case "reverse":
                     await terminal.WriteLineAsync(TextElements.Reverse(argument), cancellationToken);

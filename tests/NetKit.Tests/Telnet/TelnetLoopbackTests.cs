@@ -26,6 +26,19 @@ public class TelnetLoopbackTests
     }
 
     [Fact]
+    public async Task Console_status_showsTheStatusLinesAndThisSession()
+    {
+        await using var harness = TelnetHarness.Start();
+        await using var client = await harness.ConnectToPromptAsync();
+
+        await client.WriteLineAsync("status");
+        var status = await client.ReadUntilAsync("netkit> ", Wait);
+
+        Assert.Contains("status: fine\r\n", status, StringComparison.Ordinal);
+        Assert.Contains($"-> 127.0.0.1:{harness.Port}", status, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Client_characterMode_serverEchoesAndClientSeesIt()
     {
         await using var harness = TelnetHarness.Start();
