@@ -84,6 +84,11 @@ internal static class TelnetCommand
 
     private static async Task<int> InteractiveAsync(TelnetClient client, CancellationToken ct)
     {
+        // Take the terminal into raw mode now: a key typed before the first ReadKey
+        // would otherwise be echoed by the terminal itself, and then again by the server.
+        var previous = Console.TreatControlCAsInput;
+        Console.TreatControlCAsInput = true;
+        _ = Console.KeyAvailable;
         Console.Error.WriteLine($"netkit: connected to {client.Channel.Connection.Remote}; escape is Ctrl+]");
         using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
         // A resized window goes to the server at once (NAWS), where the platform tells us.
@@ -92,8 +97,6 @@ internal static class TelnetCommand
             _ = client.Channel.SetWindowSizeAsync(Console.WindowWidth, Console.WindowHeight, CancellationToken.None).AsTask();
         });
         var output = CopyOutputAsync(client, done.Token);
-        var previous = Console.TreatControlCAsInput;
-        Console.TreatControlCAsInput = true;
         try
         {
             var keys = Task.Run(() => KeysAsync(client, done.Token), done.Token);
