@@ -22,6 +22,7 @@ internal static class Program
         root.Subcommands.Add(FtpCommand.Create());
         root.Subcommands.Add(GopherCommand.Create());
         root.Subcommands.Add(HttpCommand.Create());
+        root.Subcommands.Add(TelnetCommand.Create());
         // Ctrl+C and SIGTERM cancel the action's token; a server gets time to stop gracefully.
         var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(15) };
         return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync(config); // no @response files: `netkit http --data @FILE` means the file's bytes

@@ -30,6 +30,7 @@ internal static class ServeCommand
         var smtp = new SmtpServeOptions();
         var ftp = new FtpServeOptions();
         var gopher = new GopherServeOptions();
+        var telnet = new TelnetServeOptions();
 
         var command = new Command("serve", "Run NetKit's services on loopback (or where you say).");
         command.Arguments.Add(services);
@@ -41,6 +42,7 @@ internal static class ServeCommand
         smtp.AddTo(command);
         ftp.AddTo(command);
         gopher.AddTo(command);
+        telnet.AddTo(command);
 
         CliAction.Set(command, async (parse, ct) =>
         {
@@ -92,6 +94,7 @@ internal static class ServeCommand
                     ftpSettings.For(dataDirectory!, certificate))
                     with { Gopher = gopher.Read(parse, dataDirectory!) }
                 : null;
+            context = context is { Store: { } mail } ? context with { Telnet = telnet.Read(parse)(mail) } : context;
             await using var running = new RunningServers();
             foreach (var listener in plan)
             {

@@ -83,6 +83,10 @@ public static class ServiceCatalog
         {
             StreamFactory = CreateGopher,
         },
+        new("telnet", "RFC 854 console: help, status, reverse, users, mailboxes", NetKit.Telnet.TelnetServerOptions.DefaultPort, null, null)
+        {
+            StreamFactory = NetKit.Telnet.TelnetService.Create,
+        },
     ];
 
     private static StreamService CreateFtp(ServeContext context) =>
