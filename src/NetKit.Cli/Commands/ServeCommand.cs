@@ -95,7 +95,12 @@ internal static class ServeCommand
             await using var running = new RunningServers();
             foreach (var listener in plan)
             {
-                await running.StartAsync(listener, options, context, logging, ct);
+                // RFC 3501 5.4: an IMAP server's inactivity timer is at least 30 minutes; the global
+                // default (5) stands for IMAP only when the user chose it.
+                var listenerOptions = listener.Service.Name == "imap" && parse.GetResult(idleTimeout) is not { Implicit: false } && options.IdleTimeout < ImapMinimumIdle
+                    ? options with { IdleTimeout = ImapMinimumIdle }
+                    : options;
+                await running.StartAsync(listener, listenerOptions, context, logging, ct);
             }
 
             PrintTable(running.Listeners);
@@ -118,6 +123,8 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    private static readonly TimeSpan ImapMinimumIdle = TimeSpan.FromMinutes(31);
 
     private static void PrintTable(IEnumerable<(string Service, string Endpoint)> listeners)
     {
