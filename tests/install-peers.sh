@@ -15,6 +15,7 @@ declare -A peers=(
   [fetchmail]=fetchmail
   [lftp]=lftp
   [lynx]=lynx
+  [mutt]=mutt
 )
 
 missing=()
