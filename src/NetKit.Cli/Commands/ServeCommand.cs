@@ -95,11 +95,7 @@ internal static class ServeCommand
             await using var running = new RunningServers();
             foreach (var listener in plan)
             {
-                // RFC 3501 5.4: an IMAP server's inactivity timer is at least 30 minutes; the global
-                // default (5) stands for IMAP only when the user chose it.
-                var listenerOptions = listener.Service.Name == "imap" && parse.GetResult(idleTimeout) is not { Implicit: false } && options.IdleTimeout < ImapMinimumIdle
-                    ? options with { IdleTimeout = ImapMinimumIdle }
-                    : options;
+                var listenerOptions = ForService(listener.Service.Name, options, idleTimeoutGiven: parse.GetResult(idleTimeout) is { Implicit: false });
                 await running.StartAsync(listener, listenerOptions, context, logging, ct);
             }
 
@@ -124,7 +120,16 @@ internal static class ServeCommand
         return command;
     }
 
-    private static readonly TimeSpan ImapMinimumIdle = TimeSpan.FromMinutes(31);
+    internal static readonly TimeSpan ImapMinimumIdle = TimeSpan.FromMinutes(31);
+
+    /// <summary>
+    /// One listener's transport options. RFC 3501 5.4: an IMAP server's inactivity timer is at
+    /// least 30 minutes, so the global default (5) stands for IMAP only when the user chose it.
+    /// </summary>
+    internal static StreamServerOptions ForService(string service, StreamServerOptions options, bool idleTimeoutGiven) =>
+        service == "imap" && !idleTimeoutGiven && options.IdleTimeout < ImapMinimumIdle
+            ? options with { IdleTimeout = ImapMinimumIdle }
+            : options;
 
     private static void PrintTable(IEnumerable<(string Service, string Endpoint)> listeners)
     {
