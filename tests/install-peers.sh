@@ -16,6 +16,7 @@ declare -A peers=(
   [lftp]=lftp
   [lynx]=lynx
   [inetutils-telnet]=inetutils-telnet
+  [mutt]=mutt
 )
 
 missing=()

@@ -98,7 +98,8 @@ internal static class ServeCommand
             await using var running = new RunningServers();
             foreach (var listener in plan)
             {
-                await running.StartAsync(listener, options, context, logging, ct);
+                var listenerOptions = ForService(listener.Service.Name, options, idleTimeoutGiven: parse.GetResult(idleTimeout) is { Implicit: false });
+                await running.StartAsync(listener, listenerOptions, context, logging, ct);
             }
 
             PrintTable(running.Listeners);
@@ -121,6 +122,17 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    internal static readonly TimeSpan ImapMinimumIdle = TimeSpan.FromMinutes(31);
+
+    /// <summary>
+    /// One listener's transport options. RFC 3501 5.4: an IMAP server's inactivity timer is at
+    /// least 30 minutes, so the global default (5) stands for IMAP only when the user chose it.
+    /// </summary>
+    internal static StreamServerOptions ForService(string service, StreamServerOptions options, bool idleTimeoutGiven) =>
+        service == "imap" && !idleTimeoutGiven && options.IdleTimeout < ImapMinimumIdle
+            ? options with { IdleTimeout = ImapMinimumIdle }
+            : options;
 
     private static void PrintTable(IEnumerable<(string Service, string Endpoint)> listeners)
     {

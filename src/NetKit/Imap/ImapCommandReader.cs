@@ -35,7 +35,27 @@ public readonly record struct ImapReadResult(ImapReadStatus Status, ImapRawComma
 /// </summary>
 public sealed class ImapCommandReader(LineReader reader, ImapLimits limits)
 {
+    /// <summary>How much of an overlong line is kept to find its tag in (tags are short).</summary>
+    private const int OverlongStartLength = 100;
+
     public ImapLimits Limits { get; } = limits;
+
+    /// <summary>
+    /// The tag at the start of an overlong first line, so the client waiting for it gets a tagged
+    /// BAD; null when the kept start holds no whole tag (no space after it).
+    /// </summary>
+    private static string? TagOfStart(ReadOnlySpan<byte> start)
+    {
+        var end = 0;
+        while (end < start.Length && ImapGrammar.IsTagChar(start[end]))
+        {
+            end++;
+        }
+
+        return end > 0 && end < start.Length && start[end] == (byte)' '
+            ? System.Text.Encoding.ASCII.GetString(start[..end])
+            : null;
+    }
 
     /// <summary>
     /// Reads the next command. <paramref name="invite"/> sends the continuation for a synchronizing
@@ -51,6 +71,7 @@ public sealed class ImapCommandReader(LineReader reader, ImapLimits limits)
         var literals = new List<byte[]>();
         string? tag = null;
         reader.MaxLineLength = Limits.MaxLineLength;
+        reader.OverlongStartLength = OverlongStartLength;
         while (true)
         {
             var line = await reader.ReadLineAsync(cancellationToken);
@@ -59,7 +80,7 @@ public sealed class ImapCommandReader(LineReader reader, ImapLimits limits)
                 case LineStatus.EndOfStream:
                     return new ImapReadResult(ImapReadStatus.EndOfStream, null, tag);
                 case LineStatus.TooLong:
-                    return new ImapReadResult(ImapReadStatus.LineTooLong, null, tag);
+                    return new ImapReadResult(ImapReadStatus.LineTooLong, null, tag ?? TagOfStart(line.Bytes.Span));
             }
 
             var bytes = line.Bytes.ToArray();

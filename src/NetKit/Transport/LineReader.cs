@@ -21,6 +21,8 @@ public sealed class LineReader : IDisposable
     private int _end;
     private int _scanned;
     private bool _discarding;
+    private byte[]? _overlongStart;
+    private int _overlongStartLength;
     private bool _endOfStream;
 
     /// <summary>Reads from a connection, following it through a TLS upgrade.</summary>
@@ -45,6 +47,13 @@ public sealed class LineReader : IDisposable
 
     /// <summary>The longest line accepted, in bytes, not counting the line ending.</summary>
     public int MaxLineLength { get; set; }
+
+    /// <summary>
+    /// Opt-in, 0 by default: how many of an overlong line's first bytes to keep and return as the
+    /// <see cref="LineStatus.TooLong"/> result's bytes, so a protocol can still answer with the
+    /// line's tag (IMAP). At 0 an overlong line's bytes are all dropped, as before.
+    /// </summary>
+    public int OverlongStartLength { get; set; }
 
     /// <summary>Bytes received and not yet consumed.</summary>
     public int Buffered => _end - _start;
@@ -165,6 +174,11 @@ public sealed class LineReader : IDisposable
             if (_discarding || _scanned > MaxLineLength + 1)
             {
                 // Overlong: drop what we have, keep only a CR that may pair with the next LF.
+                if (!_discarding)
+                {
+                    KeepOverlongStart(_buffer.AsSpan(_start, _end - _start));
+                }
+
                 _discarding = true;
                 var keepCr = _buffer![_end - 1] == (byte)'\r' ? 1 : 0;
                 _start = _end - keepCr;
@@ -192,7 +206,12 @@ public sealed class LineReader : IDisposable
         if (wasDiscarding || length > MaxLineLength)
         {
             _trace()?.Received($"<line over {MaxLineLength} bytes dropped>");
-            result = new LineResult(LineStatus.TooLong, ReadOnlyMemory<byte>.Empty, ending);
+            if (!wasDiscarding)
+            {
+                KeepOverlongStart(bytes.Span);
+            }
+
+            result = new LineResult(LineStatus.TooLong, _overlongStart.AsMemory(0, _overlongStartLength), ending);
         }
         else
         {
@@ -201,6 +220,22 @@ public sealed class LineReader : IDisposable
         }
 
         return true;
+    }
+
+    private void KeepOverlongStart(ReadOnlySpan<byte> lineStart)
+    {
+        _overlongStartLength = Math.Min(OverlongStartLength, lineStart.Length);
+        if (_overlongStartLength == 0)
+        {
+            return;
+        }
+
+        if (_overlongStart is null || _overlongStart.Length < _overlongStartLength)
+        {
+            _overlongStart = new byte[OverlongStartLength];
+        }
+
+        lineStart[.._overlongStartLength].CopyTo(_overlongStart);
     }
 
     private LineResult TakePartial()

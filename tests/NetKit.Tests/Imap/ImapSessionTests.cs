@@ -327,9 +327,22 @@ public sealed class ImapSessionTests
         using var client = await harness.LoginAsync();
         Assert.Equal("a1 BAD [TOOBIG] literal larger than 1000 bytes", (await client.CommandAsync("a1 APPEND INBOX {5000}"))[^1]);
         Assert.StartsWith("a2 BAD [TOOBIG]", (await client.CommandAsync("a2 APPEND INBOX {1500+}\r\n" + new string('x', 1500)))[^1], StringComparison.Ordinal);
-        // The line was dropped unread, tag and all: the BAD is untagged, and the session goes on.
+        // The line was dropped, but its tag was kept from its first bytes: the client waiting for a3 gets it.
         await client.Raw.SendAsync("a3 NOOP " + new string('y', 3000) + "\r\n");
+        Assert.Equal("a3 BAD [TOOBIG] command line longer than 2000 bytes", await client.ReadLineAsync());
+        // Far bigger than any buffer, sent in pieces: still tagged, and the session goes on.
+        await client.Raw.SendAsync("a4 SEARCH ");
+        for (var i = 0; i < 20; i++)
+        {
+            await client.Raw.SendAsync(new string('z', 10_000));
+        }
+
+        await client.Raw.SendAsync("\r\n");
+        Assert.Equal("a4 BAD [TOOBIG] command line longer than 2000 bytes", await client.ReadLineAsync());
+        // No tag to be seen in the kept start (one long word): untagged.
+        await client.Raw.SendAsync(new string('t', 3000) + "\r\n");
         Assert.Equal("* BAD [TOOBIG] command line longer than 2000 bytes", await client.ReadLineAsync());
+        Assert.Equal("a5 OK NOOP completed", (await client.CommandAsync("a5 NOOP"))[^1]);
 
         var pipelined = new StringBuilder();
         for (var i = 0; i < 1000; i++)

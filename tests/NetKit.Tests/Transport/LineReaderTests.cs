@@ -45,6 +45,17 @@ public class LineReaderTests
 
     [Theory]
     [MemberData(nameof(Chunks))]
+    public async Task ReadLineAsync_overlongStartLengthSet_returnsTheLinesFirstBytes(int chunk)
+    {
+        var input = Encoding.ASCII.GetBytes("a1 " + new string('x', 50) + "\r\nnext\r\n");
+        using var reader = new LineReader(new ChunkedStream(input, chunk), maxLineLength: 10) { OverlongStartLength = 6 };
+        var line = await reader.ReadLineAsync();
+        Assert.Equal((LineStatus.TooLong, "a1 xxx"), (line.Status, line.Text));
+        Assert.Equal("next", (await reader.ReadLineAsync()).Text);
+    }
+
+    [Theory]
+    [MemberData(nameof(Chunks))]
     public async Task ReadLineAsync_lineExactlyAtLimit_isAccepted(int chunk)
     {
         var input = Encoding.ASCII.GetBytes(new string('a', 10) + "\r\n" + new string('b', 11) + "\n");

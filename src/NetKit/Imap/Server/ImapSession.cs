@@ -98,7 +98,7 @@ internal sealed partial class ImapSession : IDisposable
             case ImapReadStatus.EndOfStream:
                 return false;
             case ImapReadStatus.LineTooLong:
-                // The line was dropped as it came, its tag with it (unless a literal went before).
+                // The line was dropped as it came; its tag was read from its first bytes when it had one.
                 output.Tagged(tag, ImapStatus.Bad, $"command line longer than {options.Limits.MaxLineLength} bytes", "TOOBIG");
                 return true;
             case ImapReadStatus.LiteralTooBig:
