@@ -36,6 +36,8 @@ internal static class ServeCommand
         }
 
         smtp.AddTo(command);
+        var nntp = new NntpServeOptions();
+        nntp.AddTo(command);
 
         CliAction.Set(command, async (parse, ct) =>
         {
@@ -63,6 +65,7 @@ internal static class ServeCommand
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             var plan = ServePlan.Parse(parse.GetValue(services) ?? []);
             var smtpOptions = smtp.Read(parse); // Usage errors before anything starts.
+            var nntpSettings = nntp.Read(parse);
             var level = parse.GetValue(quiet) ? LogLevel.Warning : parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information;
             using var logging = CliLogging.Create(level);
             using var traceOutput = parse.GetValue(trace) ? new QueuedTextWriter(Console.Out) : null;
@@ -82,6 +85,11 @@ internal static class ServeCommand
             var context = plan.Any(p => p.Service.NeedsContext)
                 ? stores.CreateContext(dataDirectory!, smtpOptions with { Certificate = certificate }, logging)
                 : null;
+            if (context is not null && plan.Any(p => p.Service.Name == "nntp"))
+            {
+                context = await stores.AddNewsAsync(context, dataDirectory!, nntpSettings with { Options = nntpSettings.Options with { Certificate = certificate } }, ct);
+            }
+
             await using var running = new RunningServers();
             foreach (var listener in plan)
             {

@@ -63,11 +63,22 @@ public static class ServiceCatalog
         {
             StreamFactory = CreateSmtp,
         },
+        new("nntp", "RFC 3977 news server: groups, posting, overview (STARTTLS, AUTHINFO)", NetKit.Nntp.Server.NntpServer.DefaultPort, null, null)
+        {
+            StreamFactory = CreateNntp,
+        },
     ];
 
     private static StreamService CreateSmtp(ServeContext context)
     {
         var server = new SmtpServer(context.MailStore, context.Smtp, context.Logging.CreateLogger("netkit.smtp"));
+        return new StreamService(server.HandleAsync, server.RejectAsync);
+    }
+
+    private static StreamService CreateNntp(ServeContext context)
+    {
+        var (options, store) = context.News ?? throw new InvalidOperationException("nntp needs the news store in its serve context");
+        var server = new NetKit.Nntp.Server.NntpServer(store, options, context.Logging.CreateLogger("netkit.nntp"));
         return new StreamService(server.HandleAsync, server.RejectAsync);
     }
 

@@ -42,6 +42,15 @@ internal sealed partial class NntpSession
             return true;
         }
 
+        foreach (var name in article.Groups)
+        {
+            if (await _server.Store.FindGroupAsync(name, _stopping) is { Moderated: true } && NntpArticleHeaders.Parse(article.Raw)["Approved"] is null)
+            {
+                Reply(441, $"{name} is moderated; posting needs an Approved header");
+                return true;
+            }
+        }
+
         var result = await StoreAsync(article);
         Reply(result?.Outcome switch
         {
