@@ -48,5 +48,7 @@ public sealed class NntpClientInnInteropTests
         Assert.InRange(await client.DateAsync(), since, DateTimeOffset.UtcNow.AddMinutes(5));
         Assert.Equal(411, (await Assert.ThrowsAsync<NntpCommandException>(() => client.GroupAsync("no.such.group"))).Code);
         await client.QuitAsync();
+        // SIGTERM lets the script stop innd and remove its temporary directory (a kill on dispose would leave it).
+        await inn.SignalAndWaitAsync("TERM", TimeSpan.FromSeconds(15));
     }
 }
