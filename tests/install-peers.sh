@@ -11,6 +11,7 @@ declare -A peers=(
   [socat]=socat
   [ss]=iproute2
   [swaks]=swaks
+  [tin]=tin
 )
 
 missing=()
