@@ -52,6 +52,9 @@ public sealed class NntpClientServerTests
         Assert.Equal(new NntpArticlePointer(2, "<two@test>"), await client.StatAsync("2"));
 
         Assert.Equal([(1L, "Привет"), (2L, "second")], await client.HdrAsync("Subject", "1-"));
+        Assert.Equal([(1L, ""), (2L, "<one@test>")], await client.HdrAsync("References", "1-2"));
+        Assert.Equal([(1L, "local.test,local.misc")], await client.HdrAsync("Newsgroups", "1"));
+        Assert.Equal([(0L, article.Raw.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))], await client.HdrAsync(":bytes", "<one@test>"));
         var misc = await client.GroupAsync("local.misc");
         Assert.Equal(1, misc.Count);
         await client.QuitAsync();

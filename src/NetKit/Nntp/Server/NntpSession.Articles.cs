@@ -311,6 +311,20 @@ internal sealed partial class NntpSession
                 return;
             }
 
+            if (OverviewField(field) is { } fromOverview)
+            {
+                // A field the overview holds: one query, no article parsed.
+                var overview = range.IsEmpty ? [] : await _server.Store.GetOverviewAsync(_group!.Name, Clamp(range), _stopping);
+                if (overview.Count == 0)
+                {
+                    Reply(423, "no articles in that range");
+                    return;
+                }
+
+                Block(xhdr ? 221 : 225, "headers follow", overview.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Number} {fromOverview(o).Replace('\t', ' ')}")));
+                return;
+            }
+
             var numbers = range.IsEmpty ? [] : await _server.Store.ListNumbersAsync(_group!.Name, Clamp(range), _stopping);
             foreach (var number in numbers)
             {
@@ -340,4 +354,17 @@ internal sealed partial class NntpSession
         });
         Block(xhdr ? 221 : 225, "headers follow", lines);
     }
+
+    /// <summary>How to read <paramref name="field"/> from an overview line, when it is one of its fields.</summary>
+    private static Func<NntpOverview, string>? OverviewField(string field) => field.TrimEnd(':').ToLowerInvariant() switch
+    {
+        "subject" => o => o.Subject,
+        "from" => o => o.From,
+        "date" => o => o.Date,
+        "message-id" => o => o.MessageId,
+        "references" => o => o.References,
+        ":bytes" or "bytes" when field.StartsWith(':') => o => o.Bytes.ToString(CultureInfo.InvariantCulture),
+        ":lines" or "lines" when field.StartsWith(':') => o => o.Lines.ToString(CultureInfo.InvariantCulture),
+        _ => null,
+    };
 }
