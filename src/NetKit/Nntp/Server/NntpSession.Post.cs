@@ -161,7 +161,8 @@ internal sealed partial class NntpSession
             SmtpDataOutcome.TooBig => ([], string.Create(CultureInfo.InvariantCulture, $"article bigger than {_options.MaxArticleSize} bytes")),
             SmtpDataOutcome.LineTooLong => ([], string.Create(CultureInfo.InvariantCulture, $"a line is longer than {_options.MaxArticleLineLength} bytes")),
             SmtpDataOutcome.BareLineFeed => ([], "a line ends in a bare LF; lines must end in CRLF"),
-            _ => (content.WrittenSpan.ToArray(), null),
+            SmtpDataOutcome.Complete => (content.WrittenSpan.ToArray(), null),
+            _ => ([], $"the article cannot be stored ({outcome})"), // any fault the reader adds later is a refusal too
         };
     }
 
