@@ -7,10 +7,14 @@ set -euo pipefail
 # command -> Debian package
 declare -A peers=(
   [python3]=python3
+  [curl]=curl
   [nc]=netcat-openbsd
   [socat]=socat
   [ss]=iproute2
   [swaks]=swaks
+  [fetchmail]=fetchmail
+  [lftp]=lftp
+  [lynx]=lynx
   [tin]=tin
 )
 
@@ -22,6 +26,16 @@ done
 # SMTP peers: Postfix's smtp-sink and smtp-source, and aiosmtpd (a module of Debian's own python3).
 [ -x /usr/sbin/smtp-sink ] || missing+=(postfix)
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+# Dovecot lives in /usr/sbin, which a user's PATH may lack.
+[ -x /usr/sbin/dovecot ] || command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-pop3d)
+# Dovecot's IMAP server, for the IMAP client's interop tests.
+[ -x /usr/lib/dovecot/imap ] || missing+=(dovecot-imapd)
+# FTP interop: pyftpdlib (with pyOpenSSL for its TLS) for Debian's python3, and vsftpd.
+/usr/bin/python3 -c 'import pyftpdlib' >/dev/null 2>&1 || missing+=(python3-pyftpdlib)
+/usr/bin/python3 -c 'import OpenSSL' >/dev/null 2>&1 || missing+=(python3-openssl)
+[ -x /usr/sbin/vsftpd ] || missing+=(vsftpd)
+# Gopher: Gophernicus, a real Gopher server for our client (run under socat).
+[ -x /usr/sbin/gophernicus ] || missing+=(gophernicus)
 # The tests use OpenBSD netcat's -N (close the socket at the end of input).
 if command -v nc >/dev/null 2>&1 && ! nc -h 2>&1 | grep -q OpenBSD; then
   missing+=(netcat-openbsd)

@@ -17,6 +17,10 @@ internal static class Program
         root.Subcommands.Add(UsersCommand.Create());
         root.Subcommands.Add(MailCommand.Create());
         root.Subcommands.Add(SmtpCommand.Create());
+        root.Subcommands.Add(Pop3Command.Create());
+        root.Subcommands.Add(ImapCommand.Create());
+        root.Subcommands.Add(FtpCommand.Create());
+        root.Subcommands.Add(GopherCommand.Create());
         root.Subcommands.Add(NntpCommand.Create()); root.Subcommands.Add(NntpNewsCommand.Create());
         // Ctrl+C and SIGTERM cancel the action's token; a server gets time to stop gracefully.
         var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(15) };

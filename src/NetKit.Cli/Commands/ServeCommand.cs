@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using NetKit.Imap.Server;
 using NetKit.Net;
 using NetKit.Services;
 using NetKit.Transport;
@@ -27,6 +28,8 @@ internal static class ServeCommand
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log every connection's end and every datagram." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Log warnings and errors only." };
         var smtp = new SmtpServeOptions();
+        var ftp = new FtpServeOptions();
+        var gopher = new GopherServeOptions();
 
         var command = new Command("serve", "Run NetKit's services on loopback (or where you say).");
         command.Arguments.Add(services);
@@ -36,6 +39,8 @@ internal static class ServeCommand
         }
 
         smtp.AddTo(command);
+        ftp.AddTo(command);
+        gopher.AddTo(command);
         var nntp = new NntpServeOptions();
         nntp.AddTo(command);
 
@@ -64,7 +69,8 @@ internal static class ServeCommand
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             var plan = ServePlan.Parse(parse.GetValue(services) ?? []);
-            var smtpOptions = smtp.Read(parse); // Usage errors before anything starts.
+            var smtpOptions = smtp.Read(parse, [.. plan.Where(p => p.Service.Name == "smtp").Select(p => p.Endpoint)]); // Usage errors before anything starts.
+            var ftpSettings = ftp.Read(parse);
             var nntpSettings = nntp.Read(parse);
             var level = parse.GetValue(quiet) ? LogLevel.Warning : parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information;
             using var logging = CliLogging.Create(level);
@@ -83,7 +89,11 @@ internal static class ServeCommand
             };
             await using var stores = new ServeStores();
             var context = plan.Any(p => p.Service.NeedsContext)
-                ? stores.CreateContext(dataDirectory!, smtpOptions with { Certificate = certificate }, logging)
+                ? stores.CreateContext(dataDirectory!, smtpOptions with { Certificate = certificate }, logging,
+                    // IMAP shares SMTP's certificate and its rule for passwords without TLS (loopback only, when allowed).
+                    new ImapServerOptions { Certificate = certificate, AllowPlaintextAuth = smtpOptions.AllowPlaintextAuth },
+                    ftpSettings.For(dataDirectory!, certificate))
+                    with { Gopher = gopher.Read(parse, dataDirectory!) }
                 : null;
             if (context is not null && plan.Any(p => p.Service.Name == "nntp"))
             {

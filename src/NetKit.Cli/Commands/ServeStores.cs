@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using NetKit.Ftp.Server;
+using NetKit.Imap.Server;
 using NetKit.Mail;
 using NetKit.Services;
 using NetKit.Smtp.Server;
@@ -10,11 +12,16 @@ internal sealed class ServeStores : IAsyncDisposable
 {
     private MailStore? _mail;
 
-    /// <summary>Opens the mail store: SMTP delivers into it and checks AUTH against its users.</summary>
-    public ServeContext CreateContext(string dataDirectory, SmtpServerOptions smtp, ILoggerFactory logging)
+    /// <summary>Opens the mail store: SMTP delivers into it and checks AUTH against its users; IMAP serves it; FTP logins are its users.</summary>
+    public ServeContext CreateContext(string dataDirectory, SmtpServerOptions smtp, ILoggerFactory logging, ImapServerOptions? imap = null, FtpServerOptions? ftp = null)
     {
         _mail ??= MailStore.Open(dataDirectory);
-        return new ServeContext(logging, smtp with { Users = _mail }, new MailStoreMessageStore(_mail));
+        return new ServeContext(logging, smtp with { Users = _mail }, new MailStoreMessageStore(_mail))
+        {
+            Store = _mail,
+            Imap = imap ?? new ImapServerOptions(),
+            Ftp = ftp is null ? null : ftp with { Authenticate = FtpMailStoreLogins.For(_mail) },
+        };
     }
 
     private NetKit.Nntp.NewsStore? _news;

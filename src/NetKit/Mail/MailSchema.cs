@@ -8,7 +8,7 @@ namespace NetKit.Mail;
 /// </summary>
 internal static class MailSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     // Times are Unix milliseconds (UTC) so they sort and compare in SQL; the message's own Date
     // header keeps its offset as ISO 8601 text. Ids use AUTOINCREMENT so an id shown to a user,
@@ -68,6 +68,15 @@ internal static class MailSchema
         CREATE INDEX entries_message ON entries (message_id);
         """;
 
+    // Version 2: IMAP subscriptions (a name may be subscribed whether or not the mailbox exists).
+    private const string CreateV2 = """
+        CREATE TABLE subscriptions (
+            account TEXT NOT NULL,
+            name    TEXT NOT NULL,
+            PRIMARY KEY (account, name)
+        );
+        """;
+
     /// <summary>Creates the schema in an empty database; refuses a database from a newer NetKit.</summary>
     public static void Ensure(SqliteConnection connection, string path)
     {
@@ -81,6 +90,15 @@ internal static class MailSchema
         if (version == 0)
         {
             Execute(connection, transaction, CreateV1);
+        }
+
+        if (version < 2)
+        {
+            Execute(connection, transaction, CreateV2);
+        }
+
+        if (version < Version)
+        {
             Execute(connection, transaction, $"PRAGMA user_version = {Version};");
         }
 

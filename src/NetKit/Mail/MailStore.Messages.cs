@@ -39,55 +39,73 @@ public sealed partial class MailStore
             .ToList();
         var raw = ExactArray(delivery.Message);
         var headers = MessageHeaders.Parse(raw);
-        var attachments = JsonSerializer.Serialize(headers.AttachmentNames.ToArray());
         var received = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-        return await Writer.EnqueueAsync<IReadOnlyList<StoredMessage>>(context =>
+        var delivered = await Writer.EnqueueAsync<IReadOnlyList<StoredMessage>>(context =>
         {
-            var insert = context.Command("""
-                INSERT INTO messages (size, reverse_path, remote_address, helo, received,
-                                      from_text, to_text, subject, date, attachment_count, attachment_names)
-                VALUES ($size, $reverse, $remote, $helo, $received,
-                        $from, $to, $subject, $date, $attachment_count, $attachment_names)
-                RETURNING id;
-                """);
-            var p = insert.Parameters;
-            p.AddWithValue("$size", raw.LongLength);
-            p.AddWithValue("$reverse", delivery.ReversePath);
-            p.AddWithValue("$remote", (object?)delivery.RemoteAddress ?? DBNull.Value);
-            p.AddWithValue("$helo", (object?)delivery.HeloName ?? DBNull.Value);
-            p.AddWithValue("$received", received);
-            p.AddWithValue("$from", headers.From);
-            p.AddWithValue("$to", headers.To);
-            p.AddWithValue("$subject", headers.Subject);
-            p.AddWithValue("$date", headers.Date is { } date ? date.ToString("o", CultureInfo.InvariantCulture) : DBNull.Value);
-            p.AddWithValue("$attachment_count", headers.AttachmentNames.Count);
-            p.AddWithValue("$attachment_names", attachments);
-            var contentId = (long)insert.ExecuteScalar()!;
-
-            var body = context.Command("INSERT INTO message_bodies (message_id, raw) VALUES ($message, $raw);");
-            body.Parameters.AddWithValue("$message", contentId);
-            body.Parameters.AddWithValue("$raw", raw);
-            body.ExecuteNonQuery();
-
+            var contentId = InsertContent(context, raw, headers, delivery.ReversePath, delivery.RemoteAddress, delivery.HeloName, received);
             var stored = new List<StoredMessage>(accounts.Count);
             foreach (var (account, recipients) in accounts)
             {
                 var (mailboxId, uid) = NextUid(context, account, Inbox);
-                var entry = context.Command("""
-                    INSERT INTO entries (mailbox_id, uid, flags, internal_date, message_id, recipients)
-                    VALUES ($mailbox, $uid, '', $date, $message, $recipients) RETURNING id;
-                    """);
-                entry.Parameters.AddWithValue("$mailbox", mailboxId);
-                entry.Parameters.AddWithValue("$uid", uid);
-                entry.Parameters.AddWithValue("$date", received);
-                entry.Parameters.AddWithValue("$message", contentId);
-                entry.Parameters.AddWithValue("$recipients", recipients);
-                stored.Add(new StoredMessage((long)entry.ExecuteScalar()!, account, Inbox, uid));
+                stored.Add(new StoredMessage(InsertEntry(context, mailboxId, uid, "", received, contentId, recipients), account, Inbox, uid));
             }
 
             return stored;
         }, raw.LongLength, ct).ConfigureAwait(false);
+        foreach (var message in delivered)
+        {
+            OnMailboxChanged(message.Account, message.Mailbox);
+        }
+
+        return delivered;
+    }
+
+    /// <summary>Stores a message's bytes and summary once (mailbox entries point at it); returns its id.</summary>
+    private static long InsertContent(MailWriteContext context, byte[] raw, MessageHeaders headers, string reversePath, string? remoteAddress, string? heloName, long received)
+    {
+        var insert = context.Command("""
+            INSERT INTO messages (size, reverse_path, remote_address, helo, received,
+                                  from_text, to_text, subject, date, attachment_count, attachment_names)
+            VALUES ($size, $reverse, $remote, $helo, $received,
+                    $from, $to, $subject, $date, $attachment_count, $attachment_names)
+            RETURNING id;
+            """);
+        var p = insert.Parameters;
+        p.AddWithValue("$size", raw.LongLength);
+        p.AddWithValue("$reverse", reversePath);
+        p.AddWithValue("$remote", (object?)remoteAddress ?? DBNull.Value);
+        p.AddWithValue("$helo", (object?)heloName ?? DBNull.Value);
+        p.AddWithValue("$received", received);
+        p.AddWithValue("$from", headers.From);
+        p.AddWithValue("$to", headers.To);
+        p.AddWithValue("$subject", headers.Subject);
+        p.AddWithValue("$date", headers.Date is { } date ? date.ToString("o", CultureInfo.InvariantCulture) : DBNull.Value);
+        p.AddWithValue("$attachment_count", headers.AttachmentNames.Count);
+        p.AddWithValue("$attachment_names", JsonSerializer.Serialize(headers.AttachmentNames.ToArray()));
+        var contentId = (long)insert.ExecuteScalar()!;
+
+        var body = context.Command("INSERT INTO message_bodies (message_id, raw) VALUES ($message, $raw);");
+        body.Parameters.AddWithValue("$message", contentId);
+        body.Parameters.AddWithValue("$raw", raw);
+        body.ExecuteNonQuery();
+        return contentId;
+    }
+
+    /// <summary>Puts a stored content in a mailbox under <paramref name="uid"/>; returns the entry's id.</summary>
+    private static long InsertEntry(MailWriteContext context, long mailboxId, long uid, string flags, long internalDate, long contentId, string recipients)
+    {
+        var entry = context.Command("""
+            INSERT INTO entries (mailbox_id, uid, flags, internal_date, message_id, recipients)
+            VALUES ($mailbox, $uid, $flags, $date, $message, $recipients) RETURNING id;
+            """);
+        entry.Parameters.AddWithValue("$mailbox", mailboxId);
+        entry.Parameters.AddWithValue("$uid", uid);
+        entry.Parameters.AddWithValue("$flags", flags);
+        entry.Parameters.AddWithValue("$date", internalDate);
+        entry.Parameters.AddWithValue("$message", contentId);
+        entry.Parameters.AddWithValue("$recipients", recipients);
+        return (long)entry.ExecuteScalar()!;
     }
 
     /// <summary>Takes the mailbox's next UID (creating the mailbox on first use): UIDs only ever go up.</summary>
@@ -104,11 +122,7 @@ public sealed partial class MailStore
             }
         }
 
-        var create = context.Command("INSERT INTO mailboxes (account, name, uidvalidity, uidnext) VALUES ($account, $name, $uidvalidity, 2) RETURNING id;");
-        create.Parameters.AddWithValue("$account", account);
-        create.Parameters.AddWithValue("$name", mailbox);
-        create.Parameters.AddWithValue("$uidvalidity", NewUidValidity(context, account));
-        return ((long)create.ExecuteScalar()!, 1);
+        return (InsertMailbox(context, account, mailbox, uidNext: 2), 1);
     }
 
     /// <summary>

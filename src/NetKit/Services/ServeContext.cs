@@ -1,4 +1,8 @@
 using Microsoft.Extensions.Logging;
+using NetKit.Ftp.Server;
+using NetKit.Gopher.Server;
+using NetKit.Imap.Server;
+using NetKit.Mail;
 using NetKit.Smtp.Server;
 using NetKit.Transport;
 
@@ -10,6 +14,16 @@ namespace NetKit.Services;
 /// </summary>
 public sealed record ServeContext(ILoggerFactory Logging, SmtpServerOptions Smtp, ISmtpMessageStore MailStore)
 {
+    /// <summary>NetKit's mail store itself, for the services that read it (IMAP); null when the host has none.</summary>
+    public MailStore? Store { get; init; }
+
+    /// <summary>The IMAP service's settings for this run.</summary>
+    public ImapServerOptions Imap { get; init; } = new();
+
+    /// <summary>The FTP server's settings (root, logins from the mail store's users), when FTP is served.</summary>
+    public FtpServerOptions? Ftp { get; init; }
+    /// <summary>The Gopher service's settings (its root); null when the host did not give any.</summary>
+    public GopherServerOptions? Gopher { get; init; }
     /// <summary>NNTP's settings and its news store (DIR/news.db), when this run serves news.</summary>
     public (NetKit.Nntp.Server.NntpServerOptions Options, NetKit.Nntp.NewsStore Store)? News { get; init; }
 }

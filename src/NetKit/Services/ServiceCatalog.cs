@@ -1,4 +1,8 @@
 using Microsoft.Extensions.Logging;
+using NetKit.Ftp.Server;
+using NetKit.Gopher.Server;
+using NetKit.Pop3.Server;
+using NetKit.Imap.Server;
 using NetKit.Smtp.Server;
 using NetKit.Transport;
 
@@ -63,16 +67,66 @@ public static class ServiceCatalog
         {
             StreamFactory = CreateSmtp,
         },
+        new("pop3", "RFC 1939 mail retrieval from the mail store (STLS, SASL, UIDL, TOP, PIPELINING)", Pop3Server.DefaultPort, null, null)
+        {
+            StreamFactory = CreatePop3,
+        },
+        new("imap", "RFC 3501 mail access to the mail store (STARTTLS, IDLE, MOVE, UIDPLUS, SPECIAL-USE)", ImapServer.DefaultPort, null, null)
+        {
+            StreamFactory = CreateImap,
+        },
+        new("ftp", "RFC 959 file server: each user jailed in ROOT/USER (AUTH TLS, EPSV, MLSD, REST, UTF-8)", FtpServerOptions.DefaultPort, null, null)
+        {
+            StreamFactory = CreateFtp,
+        },
+        new("gopher", "RFC 1436 Gopher server: serves a directory (menus, gophermaps, text, binary, search)", GopherServer.DefaultPort, null, null)
+        {
+            StreamFactory = CreateGopher,
+        },
         new("nntp", "RFC 3977 news server: groups, posting, overview (STARTTLS, AUTHINFO)", NetKit.Nntp.Server.NntpServer.DefaultPort, null, null)
         {
             StreamFactory = CreateNntp,
         },
     ];
 
+    private static StreamService CreateFtp(ServeContext context) =>
+        new(FtpSession.Handler(context.Ftp ?? throw new InvalidOperationException("ftp needs its options in the serve context"), context.Logging.CreateLogger("netkit.ftp")), FtpSession.RejectAsync);
+
     private static StreamService CreateSmtp(ServeContext context)
     {
         var server = new SmtpServer(context.MailStore, context.Smtp, context.Logging.CreateLogger("netkit.smtp"));
         return new StreamService(server.HandleAsync, server.RejectAsync);
+    }
+
+    /// <summary>POP3 reads the mail store SMTP delivers to, with SMTP's certificate and its rule for passwords without TLS.</summary>
+    private static StreamService CreatePop3(ServeContext context)
+    {
+        var store = context.Store ?? throw new InvalidOperationException("pop3 needs the mail store in the serve context");
+
+        var options = new Pop3ServerOptions
+        {
+            HostName = context.Smtp.HostName,
+            Certificate = context.Smtp.Certificate,
+            AllowPlaintextLogin = context.Smtp.AllowPlaintextAuth,
+        };
+        var server = new Pop3Server(new MailStoreMaildrops(store), options, context.Logging.CreateLogger("netkit.pop3"));
+        return new StreamService(server.HandleAsync, Pop3Server.RejectAsync);
+    }
+
+    /// <summary>IMAP serves the mail store SMTP delivers to, with SMTP's certificate and its rule for passwords without TLS.</summary>
+    private static StreamService CreateImap(ServeContext context)
+    {
+        var store = context.Store ?? throw new InvalidOperationException("imap needs the mail store in the serve context");
+        var server = new ImapServer(store, context.Imap, context.Logging.CreateLogger("netkit.imap"));
+        return new StreamService(server.HandleAsync, ImapServer.RejectAsync);
+    }
+
+    private static StreamService CreateGopher(ServeContext context)
+    {
+        var options = context.Gopher ?? throw new InvalidOperationException("gopher needs its options (a root) in the serve context");
+        GopherServer.CreateWelcome(options.Root); // Only when the root does not exist yet.
+        var server = new GopherServer(options, context.Logging.CreateLogger("netkit.gopher"));
+        return new StreamService(server.HandleAsync);
     }
 
     private static StreamService CreateNntp(ServeContext context)

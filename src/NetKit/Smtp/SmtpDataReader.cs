@@ -20,6 +20,12 @@ public enum SmtpDataOutcome
 
     /// <summary>The client left before the lone dot: nothing may be stored.</summary>
     ConnectionClosed,
+
+    /// <summary>A CR not followed by LF (554 5.6.11, as a bare LF: <c>\r.\r</c> smuggling): read to the end, not to be accepted.</summary>
+    BareCarriageReturn,
+
+    /// <summary>A NUL byte in a body that is not BINARYMIME (554 5.6.0): read to the end, not to be accepted.</summary>
+    Nul,
 }
 
 /// <summary>
@@ -28,13 +34,22 @@ public enum SmtpDataOutcome
 /// line ended by a bare LF does not, nor does a dot line that follows a line
 /// ended by a bare LF (<c>LF . CRLF</c>), so a message cannot smuggle a second
 /// one past a server that reads line endings more loosely than its neighbour;
-/// and any bare LF makes the message unacceptable. After a fault the rest is
+/// and any bare LF, bare CR or NUL (<see cref="SmtpBodyScanner"/>) makes the message unacceptable. After a fault the rest is
 /// still read to its end, so the conversation stays in step.
 /// </summary>
 public static class SmtpDataReader
 {
-    public static async Task<SmtpDataOutcome> ReadAsync(LineReader reader, IBufferWriter<byte> message, long maxBytes, CancellationToken cancellationToken = default)
+    public static Task<SmtpDataOutcome> ReadAsync(LineReader reader, IBufferWriter<byte> message, long maxBytes, CancellationToken cancellationToken = default) =>
+        ReadAsync(reader, message, maxBytes, onLineRead: null, cancellationToken);
+
+    /// <summary>
+    /// As the other overload; <paramref name="onLineRead"/> is told the size of every
+    /// line read (kept or not), so a caller can treat the deadline as one of inactivity.
+    /// </summary>
+    public static async Task<SmtpDataOutcome> ReadAsync(LineReader reader, IBufferWriter<byte> message, long maxBytes, Action<int>? onLineRead, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(reader);
+        var scanner = new SmtpBodyScanner();
         var outcome = SmtpDataOutcome.Complete;
         long size = 0;
         var afterCrLf = true; // DATA and BDAT's command line ended in CRLF.
@@ -43,6 +58,7 @@ public static class SmtpDataReader
             var line = await reader.ReadLineAsync(cancellationToken);
             var startsAfterCrLf = afterCrLf;
             afterCrLf = line.Ending == LineEnding.CrLf;
+            onLineRead?.Invoke(line.Bytes.Length + 2);
             switch (line.Status)
             {
                 case LineStatus.EndOfStream:
@@ -62,6 +78,14 @@ public static class SmtpDataReader
             if (bytes.Length == 1 && bytes[0] == (byte)'.' && startsAfterCrLf)
             {
                 return outcome;
+            }
+
+            if (outcome == SmtpDataOutcome.Complete)
+            {
+                // The line's own CRLF was taken off by the reader; a CR or NUL left inside is a fault.
+                scanner.Scan(bytes);
+                scanner.Scan("\r\n"u8);
+                outcome = scanner.Fault;
             }
 
             if (outcome != SmtpDataOutcome.Complete)

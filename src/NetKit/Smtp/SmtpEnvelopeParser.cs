@@ -201,8 +201,9 @@ public static class SmtpEnvelopeParser
         error = null!;
         switch (key)
         {
-            case "SIZE" when value is not null && value.Length <= 18 && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var size):
-                mail = mail with { Size = size };
+            case "SIZE" when value is { Length: > 0 } && value.All(char.IsAsciiDigit):
+                // A number beyond long is a well-formed SIZE that is simply too big (552, not 501).
+                mail = mail with { Size = long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var size) ? size : long.MaxValue };
                 return true;
             case "BODY" when value is not null && ParseBody(value) is { } body:
                 mail = mail with { Body = body };

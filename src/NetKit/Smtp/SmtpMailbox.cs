@@ -42,6 +42,30 @@ public sealed record SmtpMailbox
 
     public string LocalPart { get; }
 
+    /// <summary>
+    /// The local part as it means: a quoted string without its quotes and with its
+    /// quoted-pairs undone (RFC 5321 4.1.2: <c>"postmaster"</c> is <c>postmaster</c>);
+    /// a dot-string as it is. For looking up users, never for sending on.
+    /// </summary>
+    public string UnquotedLocalPart
+    {
+        get
+        {
+            if (LocalPart.Length < 2 || LocalPart[0] != '"')
+            {
+                return LocalPart;
+            }
+
+            var text = new StringBuilder(LocalPart.Length);
+            for (var i = 1; i < LocalPart.Length - 1; i++)
+            {
+                text.Append(LocalPart[i] == '\\' && i + 1 < LocalPart.Length - 1 ? LocalPart[++i] : LocalPart[i]);
+            }
+
+            return text.ToString();
+        }
+    }
+
     /// <summary>The domain as sent; empty for the bare <c>Postmaster</c> of RFC 5321 4.1.1.3.</summary>
     public string Domain { get; }
 

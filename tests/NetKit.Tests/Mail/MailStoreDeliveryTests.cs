@@ -228,7 +228,7 @@ public class MailStoreDeliveryTests
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", command.ExecuteScalar());
-        Assert.Equal(1, temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(MailSchema.Version, temp.Scalar("PRAGMA user_version;"));
     }
 
     [Fact]

@@ -846,4 +846,62 @@ public class ClientTranscriptTests
     [Fact]
     public void SmtpClient_clientNameThatIsNotADomain_isRefused() =>
         Assert.Throws<ArgumentException>(() => new SmtpClient(new SmtpClientOptions { ClientName = "bad name\r\nMAIL" }));
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SendAsync_dataAnsweredWith250_isAProtocolErrorAndNothingIsSent(bool pipelining)
+    {
+        // 250 to DATA would "end" a transaction whose message was never sent: not a success.
+        await using var server = ScriptedSmtpServer.Start(pipelining
+            ? $"""
+              {HelloPipelining}
+              C: MAIL FROM:<a@x>
+              C: RCPT TO:<b@y>
+              C: DATA
+              S: 250 ok
+              S: 250 ok
+              S: 250 ok, I say so
+              CLOSED
+              """
+            : $"""
+              {Hello}
+              S: 250 8BITMIME
+              C: MAIL FROM:<a@x>
+              S: 250 ok
+              C: RCPT TO:<b@y>
+              S: 250 ok
+              C: DATA
+              S: 250 ok, I say so
+              CLOSED
+              """);
+        await using var client = await ConnectAsync(server);
+
+        var ex = await Assert.ThrowsAsync<SmtpProtocolException>(() => client.SendAsync(new SmtpEnvelope("a@x", "b@y"), Message));
+
+        Assert.Contains("354", ex.Message, StringComparison.Ordinal);
+        Assert.False(client.IsConnected);
+        Assert.Empty(server.Data);
+        await server.FinishAsync();
+    }
+
+    [Fact]
+    public async Task SendAsync_bdatAnsweredWith354_isAProtocolError()
+    {
+        await using var server = ScriptedSmtpServer.Start($"""
+            {Hello}
+            S: 250 CHUNKING
+            C: MAIL FROM:<a@x>
+            S: 250 ok
+            C: RCPT TO:<b@y>
+            S: 250 ok
+            C: BDAT {Message.Length} LAST
+            S: 354 go ahead
+            CLOSED
+            """);
+        await using var client = await ConnectAsync(server);
+
+        await Assert.ThrowsAsync<SmtpProtocolException>(() => client.SendAsync(new SmtpEnvelope("a@x", "b@y"), Message));
+
+        Assert.False(client.IsConnected);
+    }
 }

@@ -118,4 +118,34 @@ public class DotStuffingTests
         Assert.Equal(SmtpDataOutcome.LineTooLong, await SmtpDataReader.ReadAsync(reader, new ArrayBufferWriter<byte>(), 1 << 20));
         Assert.Equal("QUIT", (await reader.ReadLineAsync()).Text);
     }
+
+    [Theory]
+    [InlineData(new[] { "ab\r", "\ncd\r\n" }, SmtpDataOutcome.Complete)]
+    [InlineData(new[] { "ab\r", "cd\r\n" }, SmtpDataOutcome.BareCarriageReturn)]
+    [InlineData(new[] { "ab\r" }, SmtpDataOutcome.BareCarriageReturn)]
+    [InlineData(new[] { "ab", "\n" }, SmtpDataOutcome.BareLineFeed)]
+    [InlineData(new[] { "a\0b\r\n" }, SmtpDataOutcome.Nul)]
+    [InlineData(new[] { "a\nb\0\r\n" }, SmtpDataOutcome.BareLineFeed)]
+    public void SmtpBodyScanner_piecesSplitAnywhere_findTheFirstFault(string[] pieces, SmtpDataOutcome expected)
+    {
+        var scanner = new SmtpBodyScanner();
+        foreach (var piece in pieces)
+        {
+            scanner.Scan(Encoding.ASCII.GetBytes(piece));
+        }
+
+        Assert.Equal(expected, scanner.Complete());
+        scanner.Reset();
+        Assert.Equal(SmtpDataOutcome.Complete, scanner.Complete());
+    }
+
+    [Theory]
+    [InlineData("a\r.\rb\r\n.\r\n", SmtpDataOutcome.BareCarriageReturn)]
+    [InlineData("a\0\r\n.\r\n", SmtpDataOutcome.Nul)]
+    public async Task ReadAsync_bareCrOrNul_readsToTheEndAndReportsIt(string wire, SmtpDataOutcome expected)
+    {
+        using var reader = new LineReader(new MemoryStream(Encoding.ASCII.GetBytes(wire + "NOOP\r\n")));
+        Assert.Equal(expected, await SmtpDataReader.ReadAsync(reader, new ArrayBufferWriter<byte>(), 1 << 20));
+        Assert.Equal("NOOP", (await reader.ReadLineAsync()).Text);
+    }
 }

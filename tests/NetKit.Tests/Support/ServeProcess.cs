@@ -65,6 +65,6 @@ public sealed partial class ServeProcess : IAsyncDisposable
     public static string NewUnixPath(string tag) =>
         Path.Combine("/tmp", $"nk-{tag}-{Guid.NewGuid().ToString("N")[..10]}.sock");
 
-    [GeneratedRegex(@"^\s*(?<service>[a-z]+)\s+(?<endpoint>(?:tcp|udp|tls)://\S+|unix(?:gram)?:\S+)\s*$")]
+    [GeneratedRegex(@"^\s*(?<service>[a-z][a-z0-9]*)\s+(?<endpoint>(?:tcp|udp|tls)://\S+|unix(?:gram)?:\S+)\s*$")]
     private static partial Regex TableRow();
 }

@@ -107,7 +107,11 @@ public sealed partial class SmtpClient
         }
 
         var last = await ReadReplyAsync(chunking ? "the reply to BDAT" : "the reply to DATA", step);
-        if (!chunking && last.Code == 354)
+        if (chunking)
+        {
+            CheckBdatReply(last);
+        }
+        else if (StartsData(last))
         {
             if (mailReply.IsSuccess && recipients.Any(r => r.Accepted))
             {
@@ -151,17 +155,41 @@ public sealed partial class SmtpClient
             AppendChunk(message);
             await FlushAsync(step, "BDAT");
             last = await ReadReplyAsync("the reply to BDAT", step);
+            CheckBdatReply(last);
         }
         else
         {
             last = await CommandAsync("DATA", step);
-            if (last.Code == 354)
+            if (StartsData(last))
             {
                 last = await SendDataAsync(message, step);
             }
         }
 
         return await ConcludeAsync(envelope, mailReply, recipients, last, step);
+    }
+
+    /// <summary>
+    /// True for 354 (send the message); false for a refusal (4xx, 5xx). Anything
+    /// else (a 2xx, say) would end the transaction with no message sent: the
+    /// server is not speaking SMTP, so the connection's state is unknown.
+    /// </summary>
+    private bool StartsData(SmtpReply reply) => reply.Code switch
+    {
+        354 => true,
+        >= 400 => false,
+        _ => throw new SmtpProtocolException(
+            $"the SMTP server at {Remote} answered DATA with {Describe(reply)} instead of 354; no message was sent, and the connection was closed"),
+    };
+
+    /// <summary>BDAT's reply ends the chunk: 2xx, 4xx or 5xx; a 1xx or 3xx is not SMTP.</summary>
+    private void CheckBdatReply(SmtpReply reply)
+    {
+        if (reply.Code < 200 || reply.Code is >= 300 and < 400)
+        {
+            throw new SmtpProtocolException(
+                $"the SMTP server at {Remote} answered BDAT with {Describe(reply)}, which does not end a chunk; the connection was closed");
+        }
     }
 
     /// <summary>After 354: the message, dot-stuffed and ended with CRLF.CRLF; returns the final reply.</summary>

@@ -15,6 +15,9 @@ public interface ISmtpMessageStore
     /// before. Returns an identifier shown in the 250 reply, or null.
     /// </summary>
     ValueTask<string?> DeliverAsync(SmtpReceivedMessage message, CancellationToken cancellationToken);
+
+    /// <summary>The biggest message, in bytes, this store can commit; the server refuses to advertise more.</summary>
+    long MaxMessageSize => long.MaxValue;
 }
 
 /// <summary>An accepted recipient: the envelope address as the client gave it, and the account whose mailbox gets the message.</summary>

@@ -9,7 +9,15 @@ namespace NetKit.Smtp.Server;
 /// </summary>
 public sealed class MailStoreMessageStore(MailStore store) : ISmtpMessageStore
 {
+    /// <summary>
+    /// SQLite's largest blob is 1,000,000,000 bytes (SQLITE_MAX_LENGTH, which bounds a
+    /// whole row); a margin leaves room for the row's other columns.
+    /// </summary>
+    public const long MaxStorableMessageSize = 999_000_000;
+
     public MailStore Store { get; } = store ?? throw new ArgumentNullException(nameof(store));
+
+    public long MaxMessageSize => MaxStorableMessageSize;
 
     public async ValueTask<string?> FindLocalAccountAsync(string userName, CancellationToken cancellationToken) =>
         (await Store.FindUserAsync(userName, cancellationToken).ConfigureAwait(false))?.Name;

@@ -38,6 +38,9 @@ internal static class SmtpReplies
     public static readonly SmtpWireReply RelayDenied = new(550, "5.7.1", "Relaying denied");
     public static readonly SmtpWireReply MessageTooBig = new(552, "5.3.4", "Message size exceeds fixed limit");
     public static readonly SmtpWireReply BareLineFeed = new(554, "5.6.11", "Bare LF in message; lines must end with CRLF");
+    public static readonly SmtpWireReply BareCarriageReturn = new(554, "5.6.11", "Bare CR in message; lines must end with CRLF");
+    public static readonly SmtpWireReply NulInMessage = new(554, "5.6.0", "NUL characters are not allowed in a message (except BODY=BINARYMIME)");
+    public static readonly SmtpWireReply InsufficientStorage = new(452, "4.3.1", "Insufficient system storage; try again later");
     public static readonly SmtpWireReply DataLineTooLong = new(554, "5.6.0", "A message line is too long");
     public static readonly SmtpWireReply LocalError = new(451, "4.3.0", "Local error in processing; try again later");
 

@@ -8,7 +8,7 @@ namespace NetKit.Smtp.Server;
 /// commands at once; their replies are gathered here and go out in one send
 /// when the session has read every command that had arrived, not one send each.
 /// </summary>
-internal sealed class SmtpReplyOutput(NetConnection connection)
+internal sealed class SmtpReplyOutput(NetConnection connection) : IPendingOutput
 {
     private const int InitialSize = 1024;
     private byte[]? _buffer;

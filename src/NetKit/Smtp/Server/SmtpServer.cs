@@ -35,7 +35,8 @@ public sealed class SmtpServer
         ArgumentNullException.ThrowIfNull(store);
         Store = store;
         Options = options ?? new SmtpServerOptions();
-        Validate(Options);
+        Validate(Options, store);
+        Budget = new SmtpMessageBudget(Options.MaxBufferedMessageBytes);
         Logger = logger ?? NullLogger.Instance;
         Greeting = new SmtpWireReply(new SmtpReply(220, (EnhancedStatusCode?)null, [$"{Options.HostName} {Options.Banner}"]));
         Helo = new SmtpWireReply(new SmtpReply(250, (EnhancedStatusCode?)null, [Options.HostName]));
@@ -51,6 +52,19 @@ public sealed class SmtpServer
     public ISmtpMessageStore Store { get; }
 
     internal ILogger Logger { get; }
+
+    /// <summary>The message bytes all sessions together may hold in memory.</summary>
+    internal SmtpMessageBudget Budget { get; }
+
+    /// <summary>
+    /// The largest <see cref="SmtpServerOptions.MaxMessageSize"/> this server can honour
+    /// with <paramref name="store"/>: what the store can commit, and what one buffer can hold.
+    /// </summary>
+    public static long LargestMessageSize(ISmtpMessageStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return Math.Min(store.MaxMessageSize, Array.MaxLength);
+    }
 
     internal SmtpWireReply Greeting { get; }
 
@@ -98,9 +112,24 @@ public sealed class SmtpServer
         await connection.SendAsync(Closing.Bytes, cancellationToken);
     }
 
-    private static void Validate(SmtpServerOptions options)
+    private static void Validate(SmtpServerOptions options, ISmtpMessageStore store)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxMessageSize, 1, nameof(options.MaxMessageSize));
+        var largest = LargestMessageSize(store);
+        if (options.MaxMessageSize > largest)
+        {
+            // A message the store cannot commit would be read whole and then refused with 451, for ever; SIZE must not promise it.
+            throw new ArgumentException(
+                $"MaxMessageSize {options.MaxMessageSize} is more than this store can keep: at most {largest} bytes", nameof(options));
+        }
+
+        if (options.MaxBufferedMessageBytes < options.MaxMessageSize)
+        {
+            throw new ArgumentException(
+                $"MaxBufferedMessageBytes ({options.MaxBufferedMessageBytes}) must be at least MaxMessageSize ({options.MaxMessageSize}), or no message of the advertised size could be received",
+                nameof(options));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxRecipients, 1, nameof(options.MaxRecipients));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxCommandLineLength, 512, nameof(options.MaxCommandLineLength));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDataLineLength, 998, nameof(options.MaxDataLineLength));

@@ -27,6 +27,14 @@ public sealed record SmtpServerOptions
     /// <summary>The biggest message accepted, in bytes (advertised as SIZE).</summary>
     public long MaxMessageSize { get; init; } = 32L * 1024 * 1024;
 
+    /// <summary>
+    /// The message bytes all connections together may hold in memory while they
+    /// receive (each holds its message until it is stored). A transaction that
+    /// would go over it gets 452 4.3.1 (try later): at MAIL when SIZE= says so, or
+    /// at the end of the message, which is read to its end and not kept. At least <see cref="MaxMessageSize"/>.
+    /// </summary>
+    public long MaxBufferedMessageBytes { get; init; } = 256L * 1024 * 1024;
+
     /// <summary>Recipients per message; one more gets 452 4.5.3 (RFC 5321 asks servers to take at least 100).</summary>
     public int MaxRecipients { get; init; } = 1000;
 

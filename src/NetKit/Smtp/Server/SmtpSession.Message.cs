@@ -8,11 +8,11 @@ namespace NetKit.Smtp.Server;
 /// <summary>The message: DATA (RFC 5321 4.1.1.4), BDAT (RFC 3030) and delivery.</summary>
 internal sealed partial class SmtpSession
 {
-    /// <summary>A message buffer bigger than this is dropped after use rather than kept for the session's next message.</summary>
-    private const int KeptBufferSize = 1024 * 1024;
-
-    private ArrayBufferWriter<byte>? _message;
+    /// <summary>The checks of line endings and NUL over BDAT's chunks (DATA's reader has its own).</summary>
+    private readonly SmtpBodyScanner _bdatScanner = new();
     private bool _bdatTooBig;
+    private long _bdatReceived;
+    private long _deadlineArmedAt;
 
     private async ValueTask<bool> DataAsync(string argument)
     {
@@ -36,17 +36,13 @@ internal sealed partial class SmtpSession
 
         _output.Add(SmtpReplies.StartData);
         await _output.FlushAsync(_stopping);
-        var message = _message ??= new ArrayBufferWriter<byte>(4096);
         SmtpDataOutcome outcome;
         _waitingFor = "the message (DATA)";
-        _deadline.CancelAfter(_options.DataTimeout);
+        ArmDataDeadline();
         _reader.MaxLineLength = _options.MaxDataLineLength;
         try
         {
-            // One deadline for the whole message would cut off a big one on a slow
-            // link; a deadline per line would cost a timer change per line. A
-            // deadline per 64 KiB of progress is both bounded and cheap.
-            outcome = await SmtpDataReader.ReadAsync(_reader, new DeadlineExtendingWriter(message, this), _options.MaxMessageSize, _deadline.Token);
+            outcome = await SmtpDataReader.ReadAsync(_reader, _message, _options.MaxMessageSize, _ => KeepDataDeadline(), _deadline.Token);
         }
         finally
         {
@@ -54,25 +50,12 @@ internal sealed partial class SmtpSession
         }
 
         _deadline.CancelAfter(Timeout.InfiniteTimeSpan);
-        switch (outcome)
+        if (outcome == SmtpDataOutcome.ConnectionClosed)
         {
-            case SmtpDataOutcome.ConnectionClosed:
-                return false; // Nothing half-stored: the message was only in memory.
-            case SmtpDataOutcome.Complete:
-                await DeliverAsync(message);
-                break;
-            case SmtpDataOutcome.TooBig:
-                Refuse(SmtpReplies.MessageTooBig, "too_big");
-                break;
-            case SmtpDataOutcome.BareLineFeed:
-                Refuse(SmtpReplies.BareLineFeed, "bare_lf");
-                break;
-            default:
-                Refuse(SmtpReplies.DataLineTooLong, "line_too_long");
-                break;
+            return false; // Nothing half-stored: the message was only in memory.
         }
 
-        ResetTransaction();
+        await ConcludeAsync(outcome);
         return true;
     }
 
@@ -88,7 +71,7 @@ internal sealed partial class SmtpSession
         if (NoMessageYet() is { } refusal)
         {
             // RFC 3030 2: the chunk's bytes follow regardless; read past them to stay in step.
-            if (!await ReadChunkAsync(size, keep: false))
+            if (!await ReadChunkAsync(size, keep: false, scanner: null))
             {
                 return false;
             }
@@ -103,9 +86,12 @@ internal sealed partial class SmtpSession
             _state = SmtpSessionState.ReceivingBdat;
         }
 
-        var message = _message ??= new ArrayBufferWriter<byte>(4096);
-        _bdatTooBig |= message.WrittenCount + size > _options.MaxMessageSize;
-        if (!await ReadChunkAsync(size, keep: !_bdatTooBig))
+        _bdatReceived += size;
+        _bdatTooBig |= _bdatReceived > _options.MaxMessageSize;
+
+        // A binary body may hold any octet (RFC 3030 3); every other body keeps DATA's rules.
+        var scanner = _mail!.Body == SmtpBodyType.BinaryMime ? null : _bdatScanner;
+        if (!await ReadChunkAsync(size, keep: !_bdatTooBig, scanner))
         {
             return false; // Left mid-chunk: nothing stored.
         }
@@ -118,17 +104,65 @@ internal sealed partial class SmtpSession
             return true;
         }
 
-        if (_bdatTooBig)
+        await ConcludeAsync(_bdatTooBig ? SmtpDataOutcome.TooBig : scanner?.Complete() ?? SmtpDataOutcome.Complete);
+        return true;
+    }
+
+    /// <summary>The end of a message read whole (DATA's dot, BDAT LAST): delivered, or refused for its fault; the transaction is over either way.</summary>
+    private async ValueTask ConcludeAsync(SmtpDataOutcome outcome)
+    {
+        switch (outcome)
         {
-            Refuse(SmtpReplies.MessageTooBig, "too_big");
-        }
-        else
-        {
-            await DeliverAsync(message);
+            case SmtpDataOutcome.Complete when _message.OverBudget:
+                Refuse(SmtpReplies.InsufficientStorage, "buffer_budget");
+                break;
+            case SmtpDataOutcome.Complete:
+                await DeliverAsync(_message.WrittenSpan.ToArray());
+                break;
+            case SmtpDataOutcome.TooBig:
+                Refuse(SmtpReplies.MessageTooBig, "too_big");
+                break;
+            case SmtpDataOutcome.BareLineFeed:
+                Refuse(SmtpReplies.BareLineFeed, "bare_lf");
+                break;
+            case SmtpDataOutcome.BareCarriageReturn:
+                Refuse(SmtpReplies.BareCarriageReturn, "bare_cr");
+                break;
+            case SmtpDataOutcome.Nul:
+                Refuse(SmtpReplies.NulInMessage, "nul");
+                break;
+            default:
+                Refuse(SmtpReplies.DataLineTooLong, "line_too_long");
+                break;
         }
 
         ResetTransaction();
-        return true;
+    }
+
+    /// <summary>
+    /// Starts DATA's or BDAT's deadline. It is one of inactivity: <see cref="KeepDataDeadline"/>
+    /// moves it on as bytes arrive, so a slow but steady sender is never cut off and a
+    /// message still arriving after a fault (too big, bare LF) is read to its end and
+    /// gets its 5xx, not 421. There is no cap on a whole message's time: its size is capped,
+    /// and a sender that trickles stays within its connection's limits.
+    /// </summary>
+    private void ArmDataDeadline()
+    {
+        _deadlineArmedAt = Environment.TickCount64;
+        _deadline.CancelAfter(_options.DataTimeout);
+    }
+
+    /// <summary>
+    /// Bytes arrived: restarts the deadline, at most every eighth of it (a timer
+    /// change per line would be costly); so the client gets between 7/8 and all of
+    /// <see cref="SmtpServerOptions.DataTimeout"/> of silence.
+    /// </summary>
+    private void KeepDataDeadline()
+    {
+        if (Environment.TickCount64 - _deadlineArmedAt >= _options.DataTimeout.TotalMilliseconds / 8)
+        {
+            ArmDataDeadline();
+        }
     }
 
     /// <summary>Why DATA or BDAT cannot start a message now (no greeting, no MAIL, no recipient), or null.</summary>
@@ -150,30 +184,36 @@ internal sealed partial class SmtpSession
             && words[0].Length <= 18 && long.TryParse(words[0], NumberStyles.None, CultureInfo.InvariantCulture, out size);
     }
 
-    /// <summary>Reads a chunk's <paramref name="size"/> bytes into the message, or past them. False when the client left.</summary>
-    private async ValueTask<bool> ReadChunkAsync(long size, bool keep)
+    /// <summary>
+    /// Reads a chunk's <paramref name="size"/> bytes into the message, or past them,
+    /// showing each piece to <paramref name="scanner"/>. False when the client left.
+    /// </summary>
+    private async ValueTask<bool> ReadChunkAsync(long size, bool keep, SmtpBodyScanner? scanner)
     {
         _waitingFor = "a BDAT chunk";
         var scratch = keep ? null : ArrayPool<byte>.Shared.Rent(64 * 1024);
+        ArmDataDeadline();
         try
         {
             while (size > 0)
             {
                 var piece = (int)Math.Min(size, 64 * 1024);
-                var into = keep ? _message!.GetMemory(piece)[..piece] : scratch.AsMemory(0, piece);
-                _deadline.CancelAfter(_options.DataTimeout);
-                await _reader.ReadExactlyAsync(into, _deadline.Token);
-                if (keep)
+                var into = keep ? _message.GetMemory(piece)[..piece] : scratch.AsMemory(0, piece);
+                var n = await _reader.ReadAsync(into, _deadline.Token);
+                if (n == 0)
                 {
-                    _message!.Advance(piece);
+                    return false;
                 }
 
-                size -= piece;
+                KeepDataDeadline();
+                scanner?.Scan(into.Span[..n]);
+                if (keep)
+                {
+                    _message.Advance(n);
+                }
+
+                size -= n;
             }
-        }
-        catch (EndOfStreamException)
-        {
-            return false;
         }
         finally
         {
@@ -192,9 +232,8 @@ internal sealed partial class SmtpSession
     /// Hands a complete message to the hook, then to the store; 250 only once the
     /// store says it is durable. A failure in either refuses it with 451 (try later).
     /// </summary>
-    private async ValueTask DeliverAsync(ArrayBufferWriter<byte> buffer)
+    private async ValueTask DeliverAsync(byte[] data)
     {
-        var data = buffer.WrittenSpan.ToArray();
         var message = new SmtpReceivedMessage(
             data, _mail!.ReversePathText, [.. _recipients], _mail, _heloName, RemoteAddress,
             _connection.IsTls, _user, DateTimeOffset.UtcNow);
@@ -264,36 +303,12 @@ internal sealed partial class SmtpSession
     /// <summary>The peer's address without the port (a Unix socket's path as it is).</summary>
     private string RemoteAddress => _connection.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : _connection.Remote;
 
+    /// <summary>Empties the message buffer and gives its bytes back to the server's budget.</summary>
     private void ResetMessage()
     {
         _bdatTooBig = false;
-        if (_message is { Capacity: > KeptBufferSize })
-        {
-            _message = null;
-        }
-
-        _message?.ResetWrittenCount();
-    }
-
-    /// <summary>Passes the message through and restarts the DATA deadline after every 64 KiB.</summary>
-    private sealed class DeadlineExtendingWriter(ArrayBufferWriter<byte> inner, SmtpSession session) : IBufferWriter<byte>
-    {
-        private const int Step = 64 * 1024;
-        private int _sinceExtended;
-
-        public void Advance(int count)
-        {
-            inner.Advance(count);
-            _sinceExtended += count;
-            if (_sinceExtended >= Step)
-            {
-                _sinceExtended = 0;
-                session._deadline.CancelAfter(session._options.DataTimeout);
-            }
-        }
-
-        public Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
-
-        public Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
+        _bdatReceived = 0;
+        _bdatScanner.Reset();
+        _message.Release();
     }
 }

@@ -34,23 +34,9 @@ internal sealed partial class SmtpSession
         _output.Add(SmtpReplies.ReadyForTls);
         await _output.FlushAsync(_stopping);
 
-        // Whatever came in plaintext after STARTTLS was sent before the handshake by
-        // someone in the middle or a confused client; executing it as if it came over
-        // TLS is the CVE-2011-0411 class of attack. It is thrown away unread.
-        var injected = _reader.DiscardBuffered();
-        if (injected > 0)
-        {
-            SmtpServerLog.DiscardedAfterStartTls(_server.Logger, _connection.Remote, injected);
-            _connection.Trace?.Note($"discarded {injected} bytes sent in plaintext after STARTTLS");
-        }
-
-        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
-        handshake.CancelAfter(_options.TlsHandshakeTimeout);
-        try
-        {
-            await _connection.UpgradeToServerTlsAsync(certificate, handshake.Token);
-        }
-        catch (Exception ex) when (Transport.Disconnects.IsDisconnect(ex))
+        if (!await Transport.StartTls.UpgradeServerAsync(
+                _connection, _reader, certificate, _options.TlsHandshakeTimeout, "STARTTLS",
+                bytes => SmtpServerLog.DiscardedAfterStartTls(_server.Logger, _connection.Remote, bytes), _stopping))
         {
             return false; // No way back to plaintext: the session ends.
         }

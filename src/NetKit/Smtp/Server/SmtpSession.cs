@@ -21,6 +21,7 @@ internal sealed partial class SmtpSession : IDisposable
     private readonly CancellationToken _stopping;
     private readonly CancellationTokenSource _deadline;
     private readonly List<SmtpRecipient> _recipients = [];
+    private readonly BudgetedMessageBuffer _message;
     private SmtpSessionState _state = SmtpSessionState.Connected;
     private string? _heloName;
     private bool _extended;
@@ -37,6 +38,7 @@ internal sealed partial class SmtpSession : IDisposable
         _deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         _reader = new LineReader(connection, _options.MaxCommandLineLength);
         _output = new SmtpReplyOutput(connection);
+        _message = new BudgetedMessageBuffer(server.Budget);
         if (connection.Trace is { } trace)
         {
             trace.Redact = RedactAuth;
@@ -71,6 +73,7 @@ internal sealed partial class SmtpSession : IDisposable
 
     public void Dispose()
     {
+        _message.Release(); // However the session ended, its share of the budget goes back.
         _reader.Dispose();
         _deadline.Dispose();
     }
@@ -166,36 +169,9 @@ internal sealed partial class SmtpSession : IDisposable
     {
         _waitingFor = waitingFor;
         _deadline.CancelAfter(timeout);
-        var pending = _reader.ReadLineAsync(_deadline.Token);
-        if (!pending.IsCompleted && _output.HasPending)
-        {
-            try
-            {
-                await _output.FlushAsync(_stopping);
-            }
-            catch
-            {
-                _connection.Abort();
-                await Observe(pending);
-                throw;
-            }
-        }
-
-        var line = await pending;
+        var line = await PipelinedReads.ReadLineAsync(_reader, _output, _connection, _deadline.Token, _stopping);
         _deadline.CancelAfter(Timeout.InfiniteTimeSpan);
         return line;
-    }
-
-    private static async ValueTask Observe(ValueTask<LineResult> pending)
-    {
-        try
-        {
-            await pending;
-        }
-        catch (Exception ex) when (Disconnects.IsDisconnect(ex))
-        {
-            // The connection is being closed for the flush's failure.
-        }
     }
 
     /// <summary>
@@ -323,6 +299,13 @@ internal sealed partial class SmtpSession : IDisposable
             return;
         }
 
+        if (mail.Size > _server.Budget.Available)
+        {
+            // RFC 1870 6.1: too big for now (the server's memory for messages is in use), not for ever.
+            _output.Add(SmtpReplies.InsufficientStorage);
+            return;
+        }
+
         _mail = mail;
         _state = SmtpSessionState.InTransaction;
         _output.Add(SmtpReplies.SenderOk);
@@ -387,7 +370,7 @@ internal sealed partial class SmtpSession : IDisposable
             string? account;
             try
             {
-                account = await _server.Store.FindLocalAccountAsync(recipient.LocalPart, _stopping);
+                account = await _server.Store.FindLocalAccountAsync(recipient.UnquotedLocalPart, _stopping);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
             {
@@ -401,7 +384,7 @@ internal sealed partial class SmtpSession : IDisposable
                 return account;
             }
 
-            if (string.Equals(recipient.LocalPart, "postmaster", StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(recipient.UnquotedLocalPart, "postmaster", StringComparison.OrdinalIgnoreCase))
             {
                 return "postmaster"; // RFC 5321 4.5.1: postmaster must always be accepted.
             }

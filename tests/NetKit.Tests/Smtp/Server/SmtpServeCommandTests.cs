@@ -91,4 +91,38 @@ public sealed class SmtpServeCommandTests : IDisposable
         var result = await NetkitCli.RunAsync(["serve", "smtp=127.0.0.1:0", "--data", _data, option, value], timeout: TimeSpan.FromSeconds(30));
         Assert.Equal(2, result.ExitCode);
     }
+
+    [Theory]
+    [InlineData("--max-message-size", "1000000000", "999000000")]
+    [InlineData("--max-message-size", "999000001", "999000000")]
+    public async Task Serve_maxMessageSizeAboveTheStoresLimit_isAUsageErrorNamingTheLimit(string option, string value, string limit)
+    {
+        var result = await NetkitCli.RunAsync(["serve", "smtp=127.0.0.1:0", "--data", _data, option, value], timeout: TimeSpan.FromSeconds(30));
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(limit, result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_catchAllOnAPublicAddress_isAUsageErrorUnlessCatchAllPublic()
+    {
+        var result = await NetkitCli.RunAsync(["serve", "smtp=0.0.0.0:0", "--data", _data, "--catch-all"], timeout: TimeSpan.FromSeconds(30));
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("--catch-all-public", result.Stderr, StringComparison.Ordinal);
+
+        await using var serve = await ServeProcess.StartAsync("smtp=0.0.0.0:0", "--data", _data, "--catch-all", "--catch-all-public");
+        Assert.Equal(0, await serve.StopAsync());
+    }
+
+    [Theory]
+    [InlineData("--catch-all")]
+    [InlineData("--domain", "example.com")]
+    [InlineData("--smtp-hostname", "mx.example.com")]
+    [InlineData("--max-message-size", "5000")]
+    [InlineData("--max-recipients", "5")]
+    public async Task Serve_smtpOptionWithoutSmtp_isAUsageErrorNamingTheOption(params string[] option)
+    {
+        var result = await NetkitCli.RunAsync(["serve", "echo=127.0.0.1:0", .. option], timeout: TimeSpan.FromSeconds(30));
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(option[0], result.Stderr, StringComparison.Ordinal);
+    }
 }

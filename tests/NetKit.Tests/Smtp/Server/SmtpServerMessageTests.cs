@@ -304,4 +304,223 @@ public class SmtpServerMessageTests
         Assert.StartsWith("421 ", await second.ReadReplyAsync(), StringComparison.Ordinal);
         Assert.True(await second.IsClosedAsync());
     }
+
+    [Fact]
+    public async Task Data_bareCarriageReturn_isRefusedLikeBareLf()
+    {
+        await using var server = SmtpServerHarness.Start();
+        using var client = await server.ConnectEhloAsync();
+        await OpenDataAsync(client);
+        await client.SendAsync("Subject: cr\r\n\r\nline\r.\rMAIL FROM:<evil@x>\r\n.\r\n");
+        Assert.StartsWith("554 5.6.11", await client.ReadReplyAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("250 2.0.0", await client.CommandAsync("NOOP"), StringComparison.Ordinal);
+        Assert.Empty(server.Store.Messages);
+    }
+
+    [Fact]
+    public async Task Data_nul_isRefused()
+    {
+        await using var server = SmtpServerHarness.Start();
+        using var client = await server.ConnectEhloAsync();
+        await OpenDataAsync(client);
+        await client.SendAsync("Subject: nul\r\n\r\na\0b\r\n.\r\n");
+        Assert.StartsWith("554 5.6.0", await client.ReadReplyAsync(), StringComparison.Ordinal);
+        Assert.Empty(server.Store.Messages);
+    }
+
+    [Fact]
+    public async Task Bdat_bareLf_isRefusedLikeData()
+    {
+        await using var server = SmtpServerHarness.Start();
+        using var client = await server.ConnectEhloAsync();
+        await OpenTransactionAsync(client);
+        var chunk = "Subject: lf\r\n\r\nx\n.\nMAIL FROM:<evil@x>\r\n";
+        await client.SendAsync($"BDAT {chunk.Length} LAST\r\n{chunk}");
+        Assert.StartsWith("554 5.6.11", await client.ReadReplyAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("250 2.0.0", await client.CommandAsync("NOOP"), StringComparison.Ordinal);
+        Assert.Empty(server.Store.Messages);
+    }
+
+    [Theory]
+    [InlineData("a\rb\r\n", "554 5.6.11")]
+    [InlineData("a\r", "554 5.6.11")]
+    [InlineData("a\0b\r\n", "554 5.6.0")]
+    public async Task Bdat_bareCrOrNul_isRefusedAtLast(string body, string reply)
+    {
+        await using var server = SmtpServerHarness.Start();
+        using var client = await server.ConnectEhloAsync();
+        await OpenTransactionAsync(client);
+        await client.SendAsync($"BDAT {body.Length}\r\n{body}BDAT 0 LAST\r\n");
+        Assert.StartsWith("250 2.0.0", await client.ReadReplyAsync(), StringComparison.Ordinal);
+        Assert.StartsWith(reply, await client.ReadReplyAsync(), StringComparison.Ordinal);
+        Assert.Empty(server.Store.Messages);
+    }
+
+    [Fact]
+    public async Task Bdat_crLfSplitAcrossChunks_isStored()
+    {
+        await using var server = SmtpServerHarness.Start();
+        using var client = await server.ConnectEhloAsync();
+        await OpenTransactionAsync(client);
+        await client.SendAsync("BDAT 3\r\nab\rBDAT 1 LAST\r\n\n");
+        Assert.StartsWith("250 2.0.0", await client.ReadReplyAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("250 2.0.0", await client.ReadReplyAsync(), StringComparison.Ordinal);
+        Assert.Equal("ab\r\n"u8.ToArray(), Assert.Single(server.Store.Messages).Data.ToArray());
+    }
+
+    [Fact]
+    public async Task Bdat_binaryMime_keepsBareLfAndNul()
+    {
+        await using var server = SmtpServerHarness.Start();
+        using var client = await server.ConnectEhloAsync();
+        await OpenTransactionAsync(client, "MAIL FROM:<a@b.example> BODY=BINARYMIME");
+        await client.SendAsync("BDAT 4 LAST\r\na\0\n\r");
+        Assert.StartsWith("250 2.0.0", await client.ReadReplyAsync(), StringComparison.Ordinal);
+        Assert.Equal("a\0\n\r"u8.ToArray(), Assert.Single(server.Store.Messages).Data.ToArray());
+    }
+
+    [Fact]
+    public async Task Mail_sizeBeyondLong_is552NotSyntaxError()
+    {
+        await using var server = SmtpServerHarness.Start();
+        using var client = await server.ConnectEhloAsync();
+        Assert.StartsWith("552 5.3.4", await client.CommandAsync("MAIL FROM:<a@b.example> SIZE=99999999999999999999"), StringComparison.Ordinal);
+        Assert.StartsWith("501 5.5.4", await client.CommandAsync("MAIL FROM:<a@b.example> SIZE=12x"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("<\"postmaster\"@localhost>", "postmaster")]
+    [InlineData("<\"alice\"@localhost>", "alice")]
+    [InlineData("<\"al\\ice\"@localhost>", "alice")]
+    public async Task Rcpt_quotedLocalPart_isLookedUpUnquoted(string recipient, string account)
+    {
+        await using var server = SmtpServerHarness.Start(store: new InMemorySmtpMessageStore(["alice"]));
+        using var client = await server.ConnectEhloAsync();
+        Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<a@b.example>"), StringComparison.Ordinal);
+        Assert.StartsWith("250 2.1.5", await client.CommandAsync($"RCPT TO:{recipient}"), StringComparison.Ordinal);
+        Assert.StartsWith("354", await client.CommandAsync("DATA"), StringComparison.Ordinal);
+        Assert.StartsWith("250", await client.CommandAsync("Subject: q\r\n\r\nx\r\n."), StringComparison.Ordinal);
+        Assert.Equal(account, Assert.Single(Assert.Single(server.Store.Messages).Recipients).Account);
+    }
+
+    [Fact]
+    public async Task Rcpt_quotedPostmaster_isAccepted()
+    {
+        await using var server = SmtpServerHarness.Start(store: new InMemorySmtpMessageStore(["alice"]));
+        using var client = await server.ConnectEhloAsync();
+        Assert.StartsWith("250", await client.CommandAsync("MAIL FROM:<a@b.example>"), StringComparison.Ordinal);
+        Assert.StartsWith("250 2.1.5", await client.CommandAsync("RCPT TO:<\"postmaster\"@localhost>"), StringComparison.Ordinal);
+        Assert.StartsWith("550 5.1.1", await client.CommandAsync("RCPT TO:<\"bob\"@localhost>"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Data_tooBigMessageStillArriving_getsPermanent552NotTimeout421()
+    {
+        // The deadline is one of inactivity: a message that keeps coming is read to its end.
+        await using var server = SmtpServerHarness.Start(new SmtpServerOptions { MaxMessageSize = 1000, DataTimeout = TimeSpan.FromSeconds(2) });
+        using var client = await server.ConnectEhloAsync();
+        await OpenDataAsync(client);
+        await client.SendAsync(string.Concat(Enumerable.Repeat(new string('x', 108) + "\r\n", 10)));
+        for (var i = 0; i < 15; i++)
+        {
+            await Task.Delay(250);
+            await client.SendAsync("more body\r\n");
+        }
+
+        await client.SendAsync(".\r\n");
+        Assert.StartsWith("552 5.3.4", await client.ReadReplyAsync(), StringComparison.Ordinal);
+        Assert.Empty(server.Store.Messages);
+    }
+
+    [Fact]
+    public async Task Bdat_slowChunkStillArriving_isReadNotTimedOut()
+    {
+        await using var server = SmtpServerHarness.Start(new SmtpServerOptions { DataTimeout = TimeSpan.FromSeconds(2) });
+        using var client = await server.ConnectEhloAsync();
+        await OpenTransactionAsync(client);
+        await client.SendAsync($"BDAT {15 * 11} LAST\r\n");
+        for (var i = 0; i < 15; i++)
+        {
+            await client.SendAsync("more body\r\n");
+            await Task.Delay(250);
+        }
+
+        Assert.StartsWith("250 2.0.0", await client.ReadReplyAsync(), StringComparison.Ordinal);
+        Assert.Single(server.Store.Messages);
+    }
+
+    [Fact]
+    public async Task Mail_sizeOverWhatIsLeftOfTheBufferBudget_is452_4_3_1()
+    {
+        await using var server = SmtpServerHarness.Start(new SmtpServerOptions { MaxMessageSize = 20_000, MaxBufferedMessageBytes = 20_000 });
+        using var holder = await server.ConnectEhloAsync();
+        await OpenDataAsync(holder);
+        await holder.SendAsync(string.Concat(Enumerable.Repeat(new string('h', 98) + "\r\n", 120))); // 12,000 bytes, unfinished
+        await WaitForAsync(() => server.Server.Budget.Used >= 12_000);
+
+        using var client = await server.ConnectEhloAsync();
+        Assert.StartsWith("452 4.3.1", await client.CommandAsync("MAIL FROM:<a@b.example> SIZE=10000"), StringComparison.Ordinal);
+        Assert.StartsWith("250 2.1.0", await client.CommandAsync("MAIL FROM:<a@b.example> SIZE=100"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Data_overWhatIsLeftOfTheBufferBudget_is452_andTheBudgetIsGivenBack()
+    {
+        await using var server = SmtpServerHarness.Start(new SmtpServerOptions { MaxMessageSize = 20_000, MaxBufferedMessageBytes = 20_000 });
+        var message = string.Concat(Enumerable.Repeat(new string('m', 98) + "\r\n", 100)) + ".\r\n"; // 10,000 bytes
+        using (var holder = await server.ConnectEhloAsync())
+        {
+            await OpenDataAsync(holder);
+            await holder.SendAsync(string.Concat(Enumerable.Repeat(new string('h', 98) + "\r\n", 120)));
+            await WaitForAsync(() => server.Server.Budget.Used >= 12_000);
+
+            using var client = await server.ConnectEhloAsync();
+            await OpenDataAsync(client);
+            await client.SendAsync(message);
+            Assert.StartsWith("452 4.3.1", await client.ReadReplyAsync(), StringComparison.Ordinal);
+            Assert.StartsWith("250 2.0.0", await client.CommandAsync("NOOP"), StringComparison.Ordinal);
+            Assert.Empty(server.Store.Messages);
+            holder.Reset(); // leaves mid-DATA: its share must come back
+        }
+
+        await WaitForAsync(() => server.Server.Budget.Used == 0);
+        using var again = await server.ConnectEhloAsync();
+        await OpenDataAsync(again);
+        await again.SendAsync(message);
+        Assert.StartsWith("250 2.0.0", await again.ReadReplyAsync(), StringComparison.Ordinal);
+        Assert.Single(server.Store.Messages);
+        Assert.StartsWith("221", await again.CommandAsync("QUIT"), StringComparison.Ordinal);
+        await WaitForAsync(() => server.Server.Budget.Used == 0);
+    }
+
+    [Fact]
+    public void SmtpServer_maxMessageSizeAboveWhatTheStoreCanKeep_isRefused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new SmtpServer(new SmallStore(), new SmtpServerOptions { MaxMessageSize = 1001 }));
+        Assert.Contains("1000", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1000, new SmtpServer(new SmallStore(), new SmtpServerOptions { MaxMessageSize = 1000 }).Options.MaxMessageSize);
+    }
+
+    [Fact]
+    public void SmtpServer_bufferBudgetBelowMaxMessageSize_isRefused() =>
+        Assert.Throws<ArgumentException>(() => new SmtpServer(new InMemorySmtpMessageStore(), new SmtpServerOptions { MaxMessageSize = 2000, MaxBufferedMessageBytes = 1000 }));
+
+    /// <summary>Waits for a condition on the server's side (no timing is asserted: 10 s is only a hang guard).</summary>
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var waited = 0; !condition(); waited += 10)
+        {
+            Assert.True(waited < 10_000, "the server never got there");
+            await Task.Delay(10);
+        }
+    }
+
+    private sealed class SmallStore : ISmtpMessageStore
+    {
+        public long MaxMessageSize => 1000;
+
+        public ValueTask<string?> FindLocalAccountAsync(string userName, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(userName);
+
+        public ValueTask<string?> DeliverAsync(SmtpReceivedMessage message, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
+    }
 }

@@ -1,0 +1,23 @@
+namespace NetKit.Mail;
+
+/// <summary>Something changed in one mailbox: messages came, went, moved or had their flags set.</summary>
+public sealed class MailboxChangedEventArgs(string account, string mailbox) : EventArgs
+{
+    public string Account { get; } = account;
+
+    public string Mailbox { get; } = mailbox;
+}
+
+// Change notification: an IMAP session in IDLE hears of a delivery as soon as it is committed.
+public sealed partial class MailStore
+{
+    /// <summary>
+    /// Raised after a change to a mailbox has committed (a delivery, an append, a copy or move,
+    /// an expunge, a flag change made through the mailbox-aware methods, a rename or delete).
+    /// Handlers run on the caller's thread and must be quick (set a flag, wake a waiter).
+    /// </summary>
+    public event EventHandler<MailboxChangedEventArgs>? MailboxChanged;
+
+    private void OnMailboxChanged(string account, string mailbox) =>
+        MailboxChanged?.Invoke(this, new MailboxChangedEventArgs(account, mailbox));
+}
