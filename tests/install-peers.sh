@@ -15,6 +15,7 @@ declare -A peers=(
   [fetchmail]=fetchmail
   [lftp]=lftp
   [lynx]=lynx
+  [inetutils-telnet]=inetutils-telnet
   [tin]=tin
 )
 
@@ -47,6 +48,8 @@ fi
 
 # Postfix's smtp-source (load for the SMTP server tests) lives in /usr/sbin.
 [ -x /usr/sbin/smtp-source ] || missing+=(postfix)
+# Telnet peers: inetutils telnetd (our client logs in to a scripted device through it).
+[ -x /usr/sbin/telnetd ] || missing+=(inetutils-telnetd)
 # swaks speaks TLS (--tls) only with Perl's Net::SSLeay.
 perl -MNet::SSLeay -e 1 2>/dev/null || missing+=(libnet-ssleay-perl)
 

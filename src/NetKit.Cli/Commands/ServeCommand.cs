@@ -30,6 +30,7 @@ internal static class ServeCommand
         var smtp = new SmtpServeOptions();
         var ftp = new FtpServeOptions();
         var gopher = new GopherServeOptions();
+        var telnet = new TelnetServeOptions();
 
         var command = new Command("serve", "Run NetKit's services on loopback (or where you say).");
         command.Arguments.Add(services);
@@ -41,6 +42,7 @@ internal static class ServeCommand
         smtp.AddTo(command);
         ftp.AddTo(command);
         gopher.AddTo(command);
+        telnet.AddTo(command);
         var nntp = new NntpServeOptions();
         nntp.AddTo(command);
 
@@ -95,6 +97,7 @@ internal static class ServeCommand
                     ftpSettings.For(dataDirectory!, certificate))
                     with { Gopher = gopher.Read(parse, dataDirectory!) }
                 : null;
+            context = context is { Store: { } mail } ? context with { Telnet = telnet.Read(parse)(mail) } : context;
             if (context is not null && plan.Any(p => p.Service.Name == "nntp"))
             {
                 context = await stores.AddNewsAsync(context, dataDirectory!, nntpSettings with { Options = nntpSettings.Options with { Certificate = certificate } }, ct);

@@ -22,8 +22,12 @@ public sealed record ServeContext(ILoggerFactory Logging, SmtpServerOptions Smtp
 
     /// <summary>The FTP server's settings (root, logins from the mail store's users), when FTP is served.</summary>
     public FtpServerOptions? Ftp { get; init; }
+
     /// <summary>The Gopher service's settings (its root); null when the host did not give any.</summary>
     public GopherServerOptions? Gopher { get; init; }
+
+    /// <summary>Telnet's settings (login or not); null: the defaults.</summary>
+    public NetKit.Telnet.TelnetServerOptions? Telnet { get; init; }
     /// <summary>NNTP's settings and its news store (DIR/news.db), when this run serves news.</summary>
     public (NetKit.Nntp.Server.NntpServerOptions Options, NetKit.Nntp.NewsStore Store)? News { get; init; }
 }

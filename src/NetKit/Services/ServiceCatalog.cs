@@ -83,6 +83,10 @@ public static class ServiceCatalog
         {
             StreamFactory = CreateGopher,
         },
+        new("telnet", "RFC 854 console: help, status, reverse, users, mailboxes", NetKit.Telnet.TelnetServerOptions.DefaultPort, null, null)
+        {
+            StreamFactory = NetKit.Telnet.TelnetService.Create,
+        },
         new("nntp", "RFC 3977 news server: groups, posting, overview (STARTTLS, AUTHINFO)", NetKit.Nntp.Server.NntpServer.DefaultPort, null, null)
         {
             StreamFactory = CreateNntp,
