@@ -17,6 +17,7 @@ declare -A peers=(
   [lynx]=lynx
   [inetutils-telnet]=inetutils-telnet
   [mutt]=mutt
+  [tin]=tin
 )
 
 missing=()
@@ -42,6 +43,10 @@ if command -v nc >/dev/null 2>&1 && ! nc -h 2>&1 | grep -q OpenBSD; then
   missing+=(netcat-openbsd)
 fi
 
+# NNTP: INN for the client's interop tests (innd and nnrpd live in /usr/lib/news/bin).
+[ -x /usr/lib/news/bin/innd ] || missing+=(inn2)
+# Python's nntplib (deprecated, still in 3.11) is part of python3 itself.
+
 # Postfix's smtp-source (load for the SMTP server tests) lives in /usr/sbin.
 [ -x /usr/sbin/smtp-source ] || missing+=(postfix)
 # Telnet peers: inetutils telnetd (our client logs in to a scripted device through it).
@@ -65,5 +70,16 @@ export DEBIAN_FRONTEND=noninteractive
 # Postfix asks how to configure itself unless told: nothing (only its tools are used).
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# inn2's own set-up may fail on a test machine (a host name without a domain, postfix without
+# main.cf for newaliases); the tests run innd with a configuration of their own, so only its
+# programs matter: install it apart, and check for innd itself.
+others=()
+for package in "${missing[@]}"; do [ "$package" = inn2 ] || others+=("$package"); done
+if [ ${#others[@]} -gt 0 ]; then
+  apt-get install -y -qq --no-install-recommends "${others[@]}" >/dev/null
+fi
+if [[ " ${missing[*]} " == *" inn2 "* ]]; then
+  apt-get install -y -qq --no-install-recommends inn2 >/dev/null 2>&1 || true
+  [ -x /usr/lib/news/bin/innd ] || { echo "test peers: inn2 did not install /usr/lib/news/bin/innd" >&2; exit 1; }
+fi
 echo "test peers: installed"

@@ -23,6 +23,7 @@ internal static class Program
         root.Subcommands.Add(GopherCommand.Create());
         root.Subcommands.Add(HttpCommand.Create());
         root.Subcommands.Add(TelnetCommand.Create());
+        root.Subcommands.Add(NntpCommand.Create()); root.Subcommands.Add(NntpNewsCommand.Create());
         // Ctrl+C and SIGTERM cancel the action's token; a server gets time to stop gracefully.
         var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(15) };
         return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync(config); // no @response files: `netkit http --data @FILE` means the file's bytes

@@ -43,6 +43,8 @@ internal static class ServeCommand
         ftp.AddTo(command);
         gopher.AddTo(command);
         telnet.AddTo(command);
+        var nntp = new NntpServeOptions();
+        nntp.AddTo(command);
 
         CliAction.Set(command, async (parse, ct) =>
         {
@@ -71,6 +73,7 @@ internal static class ServeCommand
             var plan = ServePlan.Parse(parse.GetValue(services) ?? []);
             var smtpOptions = smtp.Read(parse, [.. plan.Where(p => p.Service.Name == "smtp").Select(p => p.Endpoint)]); // Usage errors before anything starts.
             var ftpSettings = ftp.Read(parse);
+            var nntpSettings = nntp.Read(parse);
             var level = parse.GetValue(quiet) ? LogLevel.Warning : parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information;
             using var logging = CliLogging.Create(level);
             using var traceOutput = parse.GetValue(trace) ? new QueuedTextWriter(Console.Out) : null;
@@ -95,6 +98,11 @@ internal static class ServeCommand
                     with { Gopher = gopher.Read(parse, dataDirectory!) }
                 : null;
             context = context is { Store: { } mail } ? context with { Telnet = telnet.Read(parse)(mail) } : context;
+            if (context is not null && plan.Any(p => p.Service.Name == "nntp"))
+            {
+                context = await stores.AddNewsAsync(context, dataDirectory!, nntpSettings with { Options = nntpSettings.Options with { Certificate = certificate } }, ct);
+            }
+
             await using var running = new RunningServers();
             foreach (var listener in plan)
             {

@@ -24,8 +24,27 @@ internal sealed class ServeStores : IAsyncDisposable
         };
     }
 
+    private NetKit.Nntp.NewsStore? _news;
+
+    /// <summary>Opens the news store (DIR/news.db) for NNTP, creates the groups asked for, and adds both to the context.</summary>
+    public async Task<ServeContext> AddNewsAsync(ServeContext context, string dataDirectory, NntpServeSettings settings, CancellationToken ct)
+    {
+        _news ??= NetKit.Nntp.NewsStore.Open(dataDirectory);
+        foreach (var group in settings.Groups)
+        {
+            await _news.AddGroupAsync(group, ct: ct);
+        }
+
+        return context with { News = (settings.Options with { Users = _mail }, _news) };
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_news is not null)
+        {
+            await _news.DisposeAsync();
+        }
+
         if (_mail is not null)
         {
             await _mail.DisposeAsync();

@@ -28,6 +28,8 @@ public sealed record ServeContext(ILoggerFactory Logging, SmtpServerOptions Smtp
 
     /// <summary>Telnet's settings (login or not); null: the defaults.</summary>
     public NetKit.Telnet.TelnetServerOptions? Telnet { get; init; }
+    /// <summary>NNTP's settings and its news store (DIR/news.db), when this run serves news.</summary>
+    public (NetKit.Nntp.Server.NntpServerOptions Options, NetKit.Nntp.NewsStore Store)? News { get; init; }
 }
 
 /// <summary>The stream side of a service for one run: its handler and what a refused connection hears.</summary>

@@ -87,6 +87,10 @@ public static class ServiceCatalog
         {
             StreamFactory = NetKit.Telnet.TelnetService.Create,
         },
+        new("nntp", "RFC 3977 news server: groups, posting, overview (STARTTLS, AUTHINFO)", NetKit.Nntp.Server.NntpServer.DefaultPort, null, null)
+        {
+            StreamFactory = CreateNntp,
+        },
     ];
 
     private static StreamService CreateFtp(ServeContext context) =>
@@ -127,6 +131,13 @@ public static class ServiceCatalog
         GopherServer.CreateWelcome(options.Root); // Only when the root does not exist yet.
         var server = new GopherServer(options, context.Logging.CreateLogger("netkit.gopher"));
         return new StreamService(server.HandleAsync);
+    }
+
+    private static StreamService CreateNntp(ServeContext context)
+    {
+        var (options, store) = context.News ?? throw new InvalidOperationException("nntp needs the news store in its serve context");
+        var server = new NetKit.Nntp.Server.NntpServer(store, options, context.Logging.CreateLogger("netkit.nntp"));
+        return new StreamService(server.HandleAsync, server.RejectAsync);
     }
 
     public static ServiceDefinition? Find(string name) =>

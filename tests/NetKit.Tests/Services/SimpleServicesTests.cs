@@ -37,9 +37,9 @@ public class SimpleServicesTests
     [Fact]
     public void Catalog_everyService_hasAStreamHandlerAndAnUnprivilegedDefaultPort()
     {
-        Assert.Equal(["greeting", "reverse", "echo", "discard", "daytime", "chargen", "smtp", "pop3", "imap", "ftp", "gopher", "telnet"], ServiceCatalog.All.Select(s => s.Name));
+        Assert.Equal(["greeting", "reverse", "echo", "discard", "daytime", "chargen", "smtp", "pop3", "imap", "ftp", "gopher", "telnet", "nntp"], ServiceCatalog.All.Select(s => s.Name));
         Assert.All(ServiceCatalog.All, s => Assert.True(s.SpeaksStream && s.DefaultPort >= 1024, s.Name));
-        Assert.All(ServiceCatalog.All.Where(s => s.Name is not ("greeting" or "smtp" or "pop3" or "imap" or "ftp" or "gopher" or "telnet")), s => Assert.True(s.SpeaksDatagram, s.Name));
+        Assert.All(ServiceCatalog.All.Where(s => s.Name is not ("greeting" or "smtp" or "pop3" or "imap" or "ftp" or "gopher" or "telnet" or "nntp")), s => Assert.True(s.SpeaksDatagram, s.Name));
         Assert.Same(ServiceCatalog.Find("ECHO"), ServiceCatalog.Find("echo"));
         Assert.Null(ServiceCatalog.Find("nope"));
     }

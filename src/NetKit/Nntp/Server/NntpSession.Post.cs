@@ -1,0 +1,181 @@
+using System.Buffers;
+using System.Globalization;
+using NetKit.Smtp;
+using NetKit.Transport;
+
+namespace NetKit.Nntp.Server;
+
+/// <summary>POST (RFC 3977 6.3.1) and IHAVE (6.3.2): read the article, check it, store it, and only then say 240/235.</summary>
+internal sealed partial class NntpSession
+{
+    private async ValueTask<bool> PostAsync(string[] args)
+    {
+        if (args.Length > 0)
+        {
+            Error(501, "POST takes no arguments");
+            return true;
+        }
+
+        if (!PostingAllowed)
+        {
+            Reply(440, "posting not permitted");
+            return true;
+        }
+
+        Reply(340, "send article to be posted; end with <CR-LF>.<CR-LF>");
+        var (raw, fault) = await ReceiveArticleAsync();
+        if (raw is null)
+        {
+            return false;
+        }
+
+        if (fault is not null)
+        {
+            Reply(441, fault);
+            return true;
+        }
+
+        var article = NntpArticleCheck.Check(raw, _options.HostName, complete: true, out var refusal);
+        if (refusal is not null)
+        {
+            Reply(441, refusal);
+            return true;
+        }
+
+        foreach (var name in article.Groups)
+        {
+            if (await _server.Store.FindGroupAsync(name, _stopping) is { Moderated: true } && NntpArticleHeaders.Parse(article.Raw)["Approved"] is null)
+            {
+                Reply(441, $"{name} is moderated; posting needs an Approved header");
+                return true;
+            }
+        }
+
+        var result = await StoreAsync(article);
+        Reply(result?.Outcome switch
+        {
+            NewsPostOutcome.Stored => 240,
+            _ => 441,
+        }, result?.Outcome switch
+        {
+            NewsPostOutcome.Stored => $"article received ok {article.MessageId}",
+            NewsPostOutcome.DuplicateMessageId => "duplicate message-id",
+            NewsPostOutcome.NoSuchGroup => $"no such newsgroup: {result.MissingGroup}",
+            _ => "posting failed: the news store could not write",
+        });
+        return true;
+    }
+
+    private async ValueTask<bool> IHaveAsync(string[] args)
+    {
+        if (args.Length != 1 || !NntpArticleHeaders.IsMessageId(args[0]))
+        {
+            Error(501, "IHAVE <message-id>");
+            return true;
+        }
+
+        if (!_options.PostingAllowed)
+        {
+            Reply(435, "article not wanted (transfer not permitted)");
+            return true;
+        }
+
+        if (await _server.Store.FindArticleAsync(args[0], null, _stopping) is not null)
+        {
+            Reply(435, "duplicate; article not wanted");
+            return true;
+        }
+
+        Reply(335, "send article to be transferred; end with <CR-LF>.<CR-LF>");
+        var (raw, fault) = await ReceiveArticleAsync();
+        if (raw is null)
+        {
+            return false;
+        }
+
+        if (fault is not null)
+        {
+            Reply(437, fault);
+            return true;
+        }
+
+        var article = NntpArticleCheck.Check(raw, _options.HostName, complete: false, out var refusal);
+        if (refusal is null && article.MessageId != args[0])
+        {
+            refusal = "the article's Message-ID differs from the one offered";
+        }
+
+        if (refusal is not null)
+        {
+            Reply(437, refusal);
+            return true;
+        }
+
+        // A transferred article goes to the groups we carry; one for none of them is not wanted.
+        var carried = new List<string>();
+        foreach (var name in article.Groups)
+        {
+            if (await _server.Store.FindGroupAsync(name, _stopping) is not null)
+            {
+                carried.Add(name);
+            }
+        }
+
+        if (carried.Count == 0)
+        {
+            Reply(437, "none of its newsgroups is carried here");
+            return true;
+        }
+
+        var result = await StoreAsync(article with { Groups = carried });
+        switch (result?.Outcome)
+        {
+            case NewsPostOutcome.Stored:
+                Reply(235, "article transferred ok");
+                break;
+            case null:
+                Reply(436, "transfer failed; try again later");
+                break;
+            default:
+                Reply(437, result.Outcome == NewsPostOutcome.DuplicateMessageId ? "duplicate message-id" : "no such newsgroup");
+                break;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the article block. Raw null: the client left. Fault: the article was read to its
+    /// end but may not be stored (too big, overlong line, bare LF).
+    /// </summary>
+    private async ValueTask<(byte[]? Raw, string? Fault)> ReceiveArticleAsync()
+    {
+        await FlushAsync();
+        var content = new ArrayBufferWriter<byte>(4096);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+        timeout.CancelAfter(_options.CommandTimeout);
+        var outcome = await NntpMultiLine.ReadAsync(_reader, content, _options.MaxArticleSize, timeout.Token);
+        return outcome switch
+        {
+            SmtpDataOutcome.ConnectionClosed => (null, null),
+            SmtpDataOutcome.TooBig => ([], string.Create(CultureInfo.InvariantCulture, $"article bigger than {_options.MaxArticleSize} bytes")),
+            SmtpDataOutcome.LineTooLong => ([], string.Create(CultureInfo.InvariantCulture, $"a line is longer than {_options.MaxArticleLineLength} bytes")),
+            SmtpDataOutcome.BareLineFeed => ([], "a line ends in a bare LF; lines must end in CRLF"),
+            SmtpDataOutcome.Complete => (content.WrittenSpan.ToArray(), null),
+            _ => ([], $"the article cannot be stored ({outcome})"), // any fault the reader adds later is a refusal too
+        };
+    }
+
+    private async ValueTask<NewsPostResult?> StoreAsync(NntpCheckedArticle article)
+    {
+        try
+        {
+            return await _server.Store.StoreAsync(article.Raw, article.Groups, _stopping);
+        }
+        catch (NewsStoreException ex)
+        {
+            StoreFailed(_server.Logger, _connection.Remote, ex);
+            return null;
+        }
+    }
+}
