@@ -7,7 +7,7 @@ stays logged in and idle while the server's memory is read from /proc: the RSS
 and the PSS (smaps_rollup; shared pages divided among their sharers) summed over
 server_pid and all its descendants (vsftpd forks one or two processes per
 session), before the clients connect and after they are all logged in and idle
-for a second. Prints one line: clients seconds rss_before_kb rss_after_kb pss_before_kb pss_after_kb processes_after.
+for a second. Prints one line: clients seconds rss_before_kb rss_after_kb pss_before_kb pss_after_kb processes_after failed=N (a client gives up after 120 s).
 """
 import ftplib
 import os
@@ -67,7 +67,7 @@ def client(i):
     barrier.wait()
     try:
         ftp = ftplib.FTP()
-        ftp.connect("127.0.0.1", port, timeout=60)
+        ftp.connect("127.0.0.1", port, timeout=120)
         ftp.login(user, password)
         sessions[i] = ftp
     except Exception as e:  # counted and reported, the rest go on
@@ -95,5 +95,4 @@ for t in threads:
     t.join(30)
 if errors:
     print(f"ftp_sessions.py: {len(errors)} of {clients} failed, e.g. {errors[0]}", file=sys.stderr)
-    sys.exit(1)
-print(clients, f"{seconds:.3f}", rss0, rss1, pss0, pss1, processes)
+print(clients, f"{seconds:.3f}", rss0, rss1, pss0, pss1, processes, f"failed={len(errors)}")
