@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace NetKit.Cli.Commands;
 
 /// <summary>
-/// `netkit ftp ls|get|put|mkdir|rm|mv`: an FTP client for the shell. The
+/// `netkit ftp ls|get|put|mkdir|rm|mv|mirror`: an FTP client for the shell. The
 /// server comes from --server HOST[:PORT] or an ftp:// URL given as the remote
 /// path; transfers show a progress bar on a terminal and resume with --continue.
 /// </summary>
@@ -20,19 +20,20 @@ internal static class FtpCommand
 
     public static Command Create()
     {
-        var command = new Command("ftp", "FTP client commands: list, download, upload, make and remove directories, delete, rename.");
+        var command = new Command("ftp", "FTP client commands: list, download, upload, make and remove directories, delete, rename, mirror a tree.");
         command.Subcommands.Add(Create("ls", "List a directory (MLSD facts when the server has them, else LIST).", ["path?"], ListAsync));
         command.Subcommands.Add(Create("get", "Download REMOTE to LOCAL (default: its name, here).", ["remote", "local?"], GetAsync));
         command.Subcommands.Add(Create("put", "Upload LOCAL to REMOTE (default: its name, in the current directory).", ["local", "remote?"], PutAsync));
         command.Subcommands.Add(Create("mkdir", "Make a directory.", ["path"], (s, ct) => RunAsync(s, ct, (client, path) => client.MkdAsync(path, ct))));
         command.Subcommands.Add(Create("rm", "Delete a file (--dir: remove an empty directory).", ["path"], RemoveAsync));
         command.Subcommands.Add(Create("mv", "Rename FROM to TO.", ["from", "to"], MoveAsync));
+        command.Subcommands.Add(Create("mirror", "Download the remote directory REMOTE into the folder LOCAL, recursively (--reverse: upload LOCAL into REMOTE).", ["remote", "local"], MirrorAsync));
         return command;
     }
 
     /// <summary>What every subcommand was given.</summary>
     private sealed record Settings(string[] Arguments, string? Server, string User, string Password, bool Tls, bool ImplicitTls, bool Insecure,
-        bool Trace, bool Continue, bool Active, bool Directory, double TimeoutSeconds);
+        bool Trace, bool Continue, bool Active, bool Directory, double TimeoutSeconds, bool Reverse = false);
 
     private static Command Create(string name, string description, string[] arguments, Func<Settings, CancellationToken, Task<int>> body)
     {
@@ -46,6 +47,7 @@ internal static class FtpCommand
         var resume = new Option<bool>("--continue", "-c") { Description = "get/put: resume a partial transfer (REST) instead of starting over." };
         var active = new Option<bool>("--active") { Description = "Active mode (EPRT/PORT): the server connects to us." };
         var directory = new Option<bool>("--dir", "-d") { Description = "rm: remove an empty directory (RMD) instead of a file." };
+        var reverse = new Option<bool>("--reverse", "-R") { Description = "mirror: upload the local folder (the first argument) into the remote directory (the second)." };
         var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for the connection, each reply and each data connection.", DefaultValueFactory = _ => 30 };
         var command = new Command(name, description);
         var args = arguments.Select(a => new Argument<string?>(a.TrimEnd('?')) { Arity = a.EndsWith('?') ? ArgumentArity.ZeroOrOne : ArgumentArity.ExactlyOne }).ToArray();
@@ -64,12 +66,18 @@ internal static class FtpCommand
             command.Options.Add(directory);
         }
 
+        if (name == "mirror")
+        {
+            command.Options.Add(reverse);
+        }
+
         CliAction.Set(command, async (parse, ct) =>
         {
             var settings = new Settings(
                 [.. args.Select(a => parse.GetValue(a) ?? string.Empty)], parse.GetValue(server), parse.GetValue(user) ?? "anonymous",
                 parse.GetValue(password) ?? "anonymous@", parse.GetValue(tls), parse.GetValue(implicitTls), parse.GetValue(insecure),
-                parse.GetValue(trace), parse.GetValue(resume), parse.GetValue(active), name == "rm" && parse.GetValue(directory), parse.GetValue(timeout));
+                parse.GetValue(trace), parse.GetValue(resume), parse.GetValue(active), name == "rm" && parse.GetValue(directory), parse.GetValue(timeout),
+                name == "mirror" && parse.GetValue(reverse));
             if (!(settings.TimeoutSeconds > 0 && settings.TimeoutSeconds <= 86_400))
             {
                 throw new UsageException($"--timeout must be a number of seconds above 0, not {settings.TimeoutSeconds}");
@@ -164,6 +172,18 @@ internal static class FtpCommand
         await using var client = await ConnectAsync(settings, ct);
         await client.RenameAsync(settings.Arguments[0], settings.Arguments[1], ct);
         await client.QuitAsync(ct);
+        return ExitCodes.Success;
+    }
+
+    private static async Task<int> MirrorAsync(Settings settings, CancellationToken ct)
+    {
+        await using var client = await ConnectAsync(settings, ct);
+        var (first, second) = (settings.Arguments[0], settings.Arguments[1]);
+        var count = settings.Reverse
+            ? await FtpMirror.UploadAsync(client, first, second, ct)
+            : await FtpMirror.DownloadAsync(client, first, second, ct);
+        await client.QuitAsync(ct);
+        await Console.Error.WriteLineAsync($"{count} files {(settings.Reverse ? "uploaded" : "downloaded")}.");
         return ExitCodes.Success;
     }
 
