@@ -104,6 +104,8 @@ internal static class ServeCommand
             }
 
             await using var running = new RunningServers();
+            // Read at call time, so telnet's `status` also shows the listeners started after it.
+            context = context is null ? null : context with { Listeners = running.Status };
             foreach (var listener in plan)
             {
                 var listenerOptions = ForService(listener.Service.Name, options, idleTimeoutGiven: parse.GetResult(idleTimeout) is { Implicit: false });
@@ -219,6 +221,7 @@ internal static class ServeCommand
     {
         private readonly List<StreamServer> _streams = [];
         private readonly List<DatagramServer> _datagrams = [];
+        private readonly List<Func<ListenerStatus>> _status = [];
 
         public List<(string Service, string Endpoint)> Listeners { get; } = [];
 
@@ -244,7 +247,7 @@ internal static class ServeCommand
                 var server = new DatagramServer(plan.Service.Name, bindTo, plan.Service.DatagramHandler!, logger);
                 server.Start();
                 _datagrams.Add(server);
-                Listeners.Add((plan.Service.Name, Show(plan.Endpoint, server.LocalEndPoint, tls: false)));
+                Add(plan.Service.Name, Show(plan.Endpoint, server.LocalEndPoint, tls: false), () => (0, server.TotalDatagrams));
             }
             else
             {
@@ -254,7 +257,29 @@ internal static class ServeCommand
                     transport with { OnRejected = stream.OnRejected ?? transport.OnRejected }, logger);
                 server.Start();
                 _streams.Add(server);
-                Listeners.Add((plan.Service.Name, Show(plan.Endpoint, server.LocalEndPoint, plan.Tls)));
+                Add(plan.Service.Name, Show(plan.Endpoint, server.LocalEndPoint, plan.Tls), () => (server.ActiveConnections, server.TotalConnections));
+            }
+        }
+
+        /// <summary>Each listener's counts now; safe while other listeners are still starting.</summary>
+        public IReadOnlyList<ListenerStatus> Status()
+        {
+            lock (_status)
+            {
+                return [.. _status.Select(s => s())];
+            }
+        }
+
+        private void Add(string service, string endpoint, Func<(int Active, long Total)> counts)
+        {
+            Listeners.Add((service, endpoint));
+            lock (_status)
+            {
+                _status.Add(() =>
+                {
+                    var (active, total) = counts();
+                    return new ListenerStatus(service, endpoint, active, total);
+                });
             }
         }
 

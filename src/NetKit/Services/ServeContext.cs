@@ -30,7 +30,16 @@ public sealed record ServeContext(ILoggerFactory Logging, SmtpServerOptions Smtp
     public NetKit.Telnet.TelnetServerOptions? Telnet { get; init; }
     /// <summary>NNTP's settings and its news store (DIR/news.db), when this run serves news.</summary>
     public (NetKit.Nntp.Server.NntpServerOptions Options, NetKit.Nntp.NewsStore Store)? News { get; init; }
+
+    /// <summary>
+    /// The host's listeners as they are when called (so listeners started after a service
+    /// still show), for status pages such as Telnet's; null when the host does not tell.
+    /// </summary>
+    public Func<IReadOnlyList<ListenerStatus>>? Listeners { get; init; }
 }
+
+/// <summary>One listener of a run: its service, where it listens, its connections open now and since it started (datagrams for a datagram listener, which has no connections open).</summary>
+public sealed record ListenerStatus(string Service, string Endpoint, int ActiveConnections, long TotalConnections);
 
 /// <summary>The stream side of a service for one run: its handler and what a refused connection hears.</summary>
 public sealed record StreamService(ConnectionHandler Handler, Func<NetConnection, CancellationToken, Task>? OnRejected = null);

@@ -34,6 +34,29 @@ public class TelnetCommandTests
     }
 
     [Fact]
+    public async Task TelnetCommand_statusUnderServeTelnetEcho_showsBothListenersWithEndpointsAndCounts()
+    {
+        var data = SmtpServeProcess.NewDataDirectory();
+        try
+        {
+            await using var serve = await ServeProcess.StartAsync("telnet=127.0.0.1:0", "echo=127.0.0.1:0", "--data", data);
+            var telnetPort = serve.Port("telnet").ToString(CultureInfo.InvariantCulture);
+            var echoPort = serve.Port("echo").ToString(CultureInfo.InvariantCulture);
+
+            var run = await NetkitCli.RunAsync(["telnet", "127.0.0.1:" + telnetPort], "status\nquit\n", TimeSpan.FromSeconds(30));
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            // Echo started after telnet, and this session is telnet's one connection open.
+            Assert.Contains($"listening: telnet tcp://127.0.0.1:{telnetPort} active 1 total 1\r\n", run.Stdout, StringComparison.Ordinal);
+            Assert.Contains($"listening: echo tcp://127.0.0.1:{echoPort} active 0 total 0\r\n", run.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task TelnetCommand_nobodyListening_oneLineAndExitCode1()
     {
         var run = await NetkitCli.RunAsync("telnet", "127.0.0.1:1");

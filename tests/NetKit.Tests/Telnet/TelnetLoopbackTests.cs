@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetKit.Services;
 using NetKit.Telnet;
 using NetKit.Transport;
 
@@ -36,6 +37,36 @@ public class TelnetLoopbackTests
 
         Assert.Contains("status: fine\r\n", status, StringComparison.Ordinal);
         Assert.Contains($"-> 127.0.0.1:{harness.Port}", status, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Console_statusWithListenerProvider_oneLinePerListenerReadAtCallTime()
+    {
+        var listeners = new List<ListenerStatus> { new("telnet", "tcp://127.0.0.1:2323", 1, 7) };
+        var console = new NetKitConsole(null, () => TelnetService.StatusLines(() => [.. listeners], 1));
+        await using var harness = TelnetHarness.Start(application: console.RunAsync);
+        await using var client = await harness.ConnectToPromptAsync();
+
+        await client.WriteLineAsync("status");
+        var first = await client.ReadUntilAsync("netkit> ", Wait);
+        listeners.Add(new("daytime", "udp://127.0.0.1:13", 0, 3)); // Started after the console: shows on the next call.
+        await client.WriteLineAsync("status");
+        var second = await client.ReadUntilAsync("netkit> ", Wait);
+
+        Assert.Contains("listening: telnet tcp://127.0.0.1:2323 active 1 total 7\r\n", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("daytime udp://", first, StringComparison.Ordinal);
+        Assert.Contains("listening: telnet tcp://127.0.0.1:2323 active 1 total 7\r\n", second, StringComparison.Ordinal);
+        Assert.Contains("listening: daytime udp://127.0.0.1:13 active 0 total 3\r\n", second, StringComparison.Ordinal);
+        Assert.Contains("telnet sessions open: 1\r\n", second, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StatusLines_noProvider_saysListenersUnknown()
+    {
+        var lines = TelnetService.StatusLines(null, 0);
+
+        Assert.Contains("listeners: unknown", lines);
+        Assert.Equal("telnet sessions open: 0", lines[^1]);
     }
 
     [Fact]
