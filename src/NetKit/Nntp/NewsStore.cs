@@ -257,19 +257,7 @@ public sealed class NewsStore : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         try
         {
-            await using var connection = new SqliteConnection(_read);
-            await connection.OpenAsync(ct).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            bind(command.Parameters);
-            await using var row = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            var results = new List<T>();
-            while (await row.ReadAsync(ct).ConfigureAwait(false))
-            {
-                results.Add(read(row));
-            }
-
-            return results;
+            return await SqliteReads.QueryAsync(_read, sql, bind, read, ct).ConfigureAwait(false);
         }
         catch (SqliteException ex)
         {

@@ -38,11 +38,11 @@ public sealed class Gophernicus : IAsyncDisposable
             OpenToAll(root);
         }
 
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var exec = $"EXEC:\"{Program} -h 127.0.0.1 -p {port} -r {root} -nv -nf\"" + (Environment.UserName == "root" ? ",su=nobody" : "");
         var process = ChildProcess.Start(socat, [$"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork", exec]);
         var server = new Gophernicus(process, root, port);
-        for (var waited = 0; !await IsListeningAsync(port); waited += 50)
+        for (var waited = 0; !await LoopbackPorts.IsListeningAsync(port); waited += 50)
         {
             if (waited > 10_000 || process.HasExited)
             {
@@ -70,27 +70,6 @@ public sealed class Gophernicus : IAsyncDisposable
         foreach (var entry in new DirectoryInfo(root).EnumerateFileSystemInfos("*", SearchOption.AllDirectories))
         {
             entry.UnixFileMode = entry is DirectoryInfo ? (UnixFileMode)0b111_101_101 : (UnixFileMode)0b110_100_100;
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
-
-    private static async Task<bool> IsListeningAsync(int port)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 }

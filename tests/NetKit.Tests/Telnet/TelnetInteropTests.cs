@@ -102,7 +102,7 @@ public class TelnetInteropTests(TelnetServeFixture fixture) : IClassFixture<Teln
         {
             File.SetUnixFileMode(device, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         await using var socat = ChildProcess.Start(PeerPrograms.Socat,
             [$"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork", $"EXEC:{telnetd} -h -E {device}"]);
         try
@@ -158,13 +158,6 @@ public class TelnetInteropTests(TelnetServeFixture fixture) : IClassFixture<Teln
         done
 
         """;
-
-    private static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
 
     /// <summary>socat needs a moment to listen: retry refused connections for a while.</summary>
     private static async Task<TelnetClient> ConnectWithRetryAsync(int port, TelnetClientOptions options)

@@ -1,3 +1,4 @@
+using NetKit.Tests.Support;
 using System.Net;
 using System.Net.Sockets;
 using NetKit.Net;
@@ -7,17 +8,11 @@ namespace NetKit.Tests.Transport;
 
 public class NetConnectionConnectTests
 {
-    private static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
 
     [Fact]
     public async Task ConnectAsync_nothingListening_namesTheEndpoint()
     {
-        var endpoint = NetEndpoint.Tcp("127.0.0.1", FreePort());
+        var endpoint = NetEndpoint.Tcp("127.0.0.1", LoopbackPorts.Free());
         var error = await Assert.ThrowsAsync<NetKitException>(() => NetConnection.ConnectAsync(endpoint, TimeSpan.FromSeconds(10)));
         Assert.Equal($"cannot connect to {endpoint}: connection refused", error.Message);
     }

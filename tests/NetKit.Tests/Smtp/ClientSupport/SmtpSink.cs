@@ -33,13 +33,13 @@ public sealed class SmtpSink : IAsyncDisposable
         {
             File.SetUnixFileMode(directory, (UnixFileMode)0b111_111_111);
         }
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         List<string> arguments = Environment.UserName == "root" ? ["-u", "nobody"] : [];
         arguments.AddRange(options);
         arguments.AddRange(["-D", Path.Combine(directory, "dump"), $"127.0.0.1:{port}", "100"]);
         var process = ChildProcess.Start(Program, arguments);
         var sink = new SmtpSink(process, directory, port);
-        for (var waited = 0; !await IsListeningAsync(port); waited += 50)
+        for (var waited = 0; !await LoopbackPorts.IsListeningAsync(port); waited += 50)
         {
             if (waited > 10_000 || process.HasExited)
             {
@@ -79,27 +79,6 @@ public sealed class SmtpSink : IAsyncDisposable
         }
         catch (IOException)
         {
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
-
-    private static async Task<bool> IsListeningAsync(int port)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
         }
     }
 }
