@@ -408,11 +408,11 @@ public sealed partial class FtpSession : IDisposable
         }
 
         await ReplyAsync(234, "Proceed with TLS negotiation.");
-        // Anything sent before the handshake must not count as sent over TLS.
-        _reader.DiscardBuffered();
-        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
-        handshake.CancelAfter(_options.DataConnectionTimeout);
-        await _connection.UpgradeToServerTlsAsync(_options.Certificate, handshake.Token);
+        // Anything sent in plaintext before the handshake is thrown away, never run as if sent over TLS.
+        if (!await StartTls.UpgradeServerAsync(_connection, _reader, _options.Certificate, _options.DataConnectionTimeout, "AUTH TLS", _ => { }, _stopping))
+        {
+            State = FtpSessionState.Closed; // no way back to plaintext
+        }
     }
 
     private async Task PbszAsync(string size)

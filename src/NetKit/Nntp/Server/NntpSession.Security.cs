@@ -43,21 +43,7 @@ internal sealed partial class NntpSession
 
         Reply(382, "continue with TLS negotiation");
         await FlushAsync();
-        // Plaintext sent after STARTTLS, before the handshake, is someone else's injection
-        // (the CVE-2011-0411 class): it is thrown away unread.
-        var injected = _reader.DiscardBuffered();
-        if (injected > 0)
-        {
-            _connection.Trace?.Note($"discarded {injected} bytes sent in plaintext after STARTTLS");
-        }
-
-        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
-        handshake.CancelAfter(TimeSpan.FromSeconds(10));
-        try
-        {
-            await _connection.UpgradeToServerTlsAsync(certificate, handshake.Token);
-        }
-        catch (Exception ex) when (Disconnects.IsDisconnect(ex) || ex is OperationCanceledException or System.Security.Authentication.AuthenticationException)
+        if (!await StartTls.UpgradeServerAsync(_connection, _reader, certificate, TimeSpan.FromSeconds(10), "STARTTLS", _ => { }, _stopping))
         {
             return false;
         }
