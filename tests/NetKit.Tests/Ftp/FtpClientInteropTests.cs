@@ -59,7 +59,7 @@ public class FtpClientInteropTests
         using var root = FtpPeers.TempDirectory();
         File.SetUnixFileMode(root.Path, (UnixFileMode)0b111_101_101);
         var upload = Directory.CreateDirectory(root["up"]).FullName;
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var config = Path.Combine(Path.GetTempPath(), $"nk-vsftpd-{Guid.NewGuid():N}.conf");
         var settings = new List<string>
         {
@@ -165,12 +165,6 @@ public class FtpClientInteropTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 
     private sealed class Progress(Action<long> report) : IProgress<long>
     {
