@@ -285,13 +285,20 @@ internal static class Targets
         }
     }
 
-    /// <summary>NetEndpoint: each line as an endpoint, as the CLI and the servers' options read them.</summary>
+    /// <summary>NetEndpoint: each line as an endpoint, as the CLI and the servers' options read them (EndpointFormatException and ServiceNotFoundException are its answers).</summary>
     private static void Endpoints(byte[] input)
     {
+        // Parse, not TryParse: TryParse also swallows ArgumentException, which would hide a bug here.
         foreach (var line in TextLines(input))
         {
-            NetEndpoint.TryParse(line, out _);
-            NetEndpoint.TryParse(line, out _, SocketTransport.Udp, "::1", 7);
+            try
+            {
+                NetEndpoint.Parse(line);
+                NetEndpoint.Parse(line, SocketTransport.Udp, "::1", 7);
+            }
+            catch (EndpointFormatException)
+            {
+            }
         }
     }
 }

@@ -71,6 +71,12 @@ public static class NumericReplies
                     throw broken("the server closed the connection");
             }
 
+            // LineReader ends lines at LF only: a CR left inside is a bare CR, which no reply line may hold.
+            if (line.Bytes.Span.Contains((byte)'\r'))
+            {
+                throw broken("a reply line holds a bare CR");
+            }
+
             if (add(line.Text) is { } reply)
             {
                 return reply;

@@ -30,7 +30,7 @@ public static partial class FtpListParser
             }
 
             var type = kind switch { 'd' => FtpEntryType.Directory, '-' => FtpEntryType.File, 'l' => FtpEntryType.Link, _ => FtpEntryType.Other };
-            return new FtpEntry(name, type, long.Parse(unix.Groups["size"].Value, CultureInfo.InvariantCulture), UnixTime(unix, now ?? DateTimeOffset.UtcNow), facts);
+            return new FtpEntry(name, type, Size(unix.Groups["size"].Value), UnixTime(unix, now ?? DateTimeOffset.UtcNow), facts);
         }
 
         var windows = WindowsLine().Match(line);
@@ -42,11 +42,15 @@ public static partial class FtpListParser
                 ? new DateTimeOffset(time, TimeSpan.Zero)
                 : null;
             return new FtpEntry(windows.Groups["name"].Value, isDirectory ? FtpEntryType.Directory : FtpEntryType.File,
-                isDirectory ? null : long.Parse(windows.Groups["size"].Value, CultureInfo.InvariantCulture), modified, new Dictionary<string, string>());
+                isDirectory ? null : Size(windows.Groups["size"].Value), modified, new Dictionary<string, string>());
         }
 
         return null;
     }
+
+    /// <summary>A size past 64 bits (a broken or hostile server) is unknown, not an OverflowException.</summary>
+    private static long? Size(string digits) =>
+        long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var size) ? size : null;
 
     private static DateTimeOffset? UnixTime(Match match, DateTimeOffset now)
     {
