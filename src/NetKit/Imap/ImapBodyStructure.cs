@@ -60,7 +60,10 @@ public sealed record ImapBodyStructure(
 
         var type = f[0].Text ?? "text";
         var sub = f[1].Text ?? "plain";
-        var size = f[6].Kind == ImapValueKind.Number ? f[6].Number : long.Parse(f[6].Text ?? "0", CultureInfo.InvariantCulture);
+        // A size sent as a string or an over-long atom: a number or a parse error, never an OverflowException.
+        var size = f[6].Kind == ImapValueKind.Number ? f[6].Number
+            : long.TryParse(f[6].Text ?? "0", NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
+            : throw new ImapParseException($"a body part's size is not a number: \"{f[6].Text}\"");
         // A single-part message's body is part "1" (RFC 3501 section 6.4.5).
         var own = topLevel ? "1" : specifier;
         long? lines = null;
