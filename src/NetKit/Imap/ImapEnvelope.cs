@@ -70,7 +70,16 @@ public sealed record ImapEnvelope(
                 continue;
             }
 
-            var entry = new MailboxAddress(name ?? "", $"{mailbox}@{host}");
+            MailboxAddress entry;
+            try
+            {
+                entry = new MailboxAddress(name ?? "", $"{mailbox}@{host}");
+            }
+            catch (ParseException ex)
+            {
+                // A server's envelope is the peer's text: a bad address is a parse error, not MimeKit's exception.
+                throw new ImapParseException($"an envelope address is not valid: \"{mailbox}@{host}\" ({ex.Message})");
+            }
             if (group is not null)
             {
                 group.Members.Add(entry);

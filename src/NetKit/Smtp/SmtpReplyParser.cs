@@ -86,6 +86,12 @@ public sealed class SmtpReplyParser
                     throw new SmtpProtocolException("the server closed the connection");
             }
 
+            // LineReader ends lines at LF only: a CR left inside is a bare CR, which SmtpReply refuses.
+            if (line.Bytes.Span.Contains((byte)'\r'))
+            {
+                throw new SmtpProtocolException("a reply line holds a bare CR");
+            }
+
             if (parser.Add(line.Text) is { } reply)
             {
                 return reply;

@@ -47,4 +47,21 @@ public class ImapFuzzRegressionTests
         var body = FetchItem("* 1 FETCH (BODY (\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" \"3028\" 92))", "BODY");
         Assert.Equal(3028, ImapBodyStructure.Parse(body).Size);
     }
+
+    [Fact]
+    public void Envelope_invalidAddress_parseException()
+    {
+        // The crashing input as found (second run): an address MimeKit refuses threw MimeKit.ParseException.
+        var response = Encoding.UTF8.GetString(Convert.FromHexString("2a2031322046455443482028464c41475320285c5365656e2920494e5445524e414c444154452022303022205246433832322e53495a45203432383620454e56454c4f50452028224772617922204e494c2022677261792220226361632e7720313939362030323a29222022494d41503472657622202828225465727279384772617922204e494c2022677261792220226361ff7fffff7368696e67746f6e2e656475222929204e494c204e494c2028284e494c204e49572022696d61702220226361632e77617368696e67746f6e2e656475222929204e494c204e494c204e494c2022ffff7fff3339372d30313030303030406361632e77617368696e67746f6e2e6564753e222920424f445920282254455854222022504c41494e222028224348415253455422202255532d41534349492229204e494c204e494c20223742495422203330323820373229290d0a")).TrimEnd('\r', '\n');
+        var envelope = FetchItem(response, "ENVELOPE");
+        var ex = Assert.Throws<ImapParseException>(() => ImapEnvelope.Parse(envelope));
+        Assert.Contains("envelope address is not valid", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Envelope_addressWithSpaceInMailbox_parseException()
+    {
+        var envelope = FetchItem("* 1 FETCH (ENVELOPE (NIL \"s\" ((\"A\" NIL \"a b\" \"\")) NIL NIL NIL NIL NIL NIL NIL))", "ENVELOPE");
+        Assert.Throws<ImapParseException>(() => ImapEnvelope.Parse(envelope));
+    }
 }
