@@ -21,7 +21,15 @@ public sealed partial class MailStore
     /// Stores the message once and puts it in the INBOX of each recipient's account (account and
     /// INBOX created on first use). Completes only once the message is durably committed.
     /// </summary>
-    public async Task<IReadOnlyList<StoredMessage>> DeliverAsync(MailDelivery delivery, CancellationToken ct = default)
+    public Task<IReadOnlyList<StoredMessage>> DeliverAsync(MailDelivery delivery, CancellationToken ct = default) =>
+        DeliverAsync(delivery, resumeOnWriter: false, ct);
+
+    /// <summary>
+    /// <see cref="DeliverAsync(MailDelivery, CancellationToken)"/>; with <paramref name="resumeOnWriter"/>
+    /// the caller's continuation runs on the store's writer thread right after the commit (no
+    /// thread hop per message), so it must be short and never block: the SMTP server's 250.
+    /// </summary>
+    internal async Task<IReadOnlyList<StoredMessage>> DeliverAsync(MailDelivery delivery, bool resumeOnWriter, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         ArgumentNullException.ThrowIfNull(delivery.ReversePath);
@@ -52,7 +60,7 @@ public sealed partial class MailStore
             }
 
             return stored;
-        }, raw.LongLength, ct).ConfigureAwait(false);
+        }, raw.LongLength, ct, resumeOnWriter).ConfigureAwait(false);
         foreach (var message in delivered)
         {
             OnMailboxChanged(message.Account, message.Mailbox);
