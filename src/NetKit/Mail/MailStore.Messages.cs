@@ -22,14 +22,14 @@ public sealed partial class MailStore
     /// INBOX created on first use). Completes only once the message is durably committed.
     /// </summary>
     public Task<IReadOnlyList<StoredMessage>> DeliverAsync(MailDelivery delivery, CancellationToken ct = default) =>
-        DeliverAsync(delivery, resumeOnWriter: false, ct);
+        DeliverAsync(delivery, shortContinuation: false, ct);
 
     /// <summary>
-    /// <see cref="DeliverAsync(MailDelivery, CancellationToken)"/>; with <paramref name="resumeOnWriter"/>
-    /// the caller's continuation runs on the store's writer thread right after the commit (no
-    /// thread hop per message), so it must be short and never block: the SMTP server's 250.
+    /// <see cref="DeliverAsync(MailDelivery, CancellationToken)"/>; with <paramref name="shortContinuation"/>
+    /// the caller's continuation runs on the writer's reply thread after the commit (no thread-pool
+    /// hand-off per message), so it must be short and never block: the SMTP server's 250.
     /// </summary>
-    internal async Task<IReadOnlyList<StoredMessage>> DeliverAsync(MailDelivery delivery, bool resumeOnWriter, CancellationToken ct)
+    internal async Task<IReadOnlyList<StoredMessage>> DeliverAsync(MailDelivery delivery, bool shortContinuation, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         ArgumentNullException.ThrowIfNull(delivery.ReversePath);
@@ -60,7 +60,7 @@ public sealed partial class MailStore
             }
 
             return stored;
-        }, raw.LongLength, ct, resumeOnWriter).ConfigureAwait(false);
+        }, raw.LongLength, ct, shortContinuation).ConfigureAwait(false);
         foreach (var message in delivered)
         {
             OnMailboxChanged(message.Account, message.Mailbox);

@@ -44,6 +44,9 @@ internal abstract class MailWriteRequest(long bytes)
         }
     }
 
+    /// <summary>Completed on the writer's reply thread, which runs the caller's continuation (see <see cref="MailWriter.EnqueueAsync{T}"/>).</summary>
+    public virtual bool ShortContinuation => false;
+
     public abstract void Apply(MailWriteContext context);
 
     public abstract void Complete();
@@ -54,19 +57,21 @@ internal abstract class MailWriteRequest(long bytes)
 }
 
 /// <summary>A change that yields a result (the UIDs a delivery got, whether a row was removed ...).</summary>
-/// <param name="resumeOnWriter">
-/// Success resumes the caller right on the writer thread, after the commit (see
-/// <see cref="MailWriter.EnqueueAsync{T}"/>); otherwise, and always for a failure or a
-/// cancellation, the caller resumes on the thread pool: the writer never runs a caller's
-/// code in the middle of a batch, and a cancelling thread never runs it inside Cancel.
+/// <param name="shortContinuation">
+/// Success resumes the caller on the thread that calls <see cref="Complete"/>, the writer's reply
+/// thread (see <see cref="MailWriter.EnqueueAsync{T}"/>); otherwise, and always for a failure or a
+/// cancellation, the caller resumes on the thread pool: the writer never runs a caller's code in
+/// the middle of a batch, and a cancelling thread never runs it inside Cancel.
 /// </param>
-internal sealed class MailWriteRequest<T>(Func<MailWriteContext, T> apply, long bytes, bool resumeOnWriter) : MailWriteRequest(bytes)
+internal sealed class MailWriteRequest<T>(Func<MailWriteContext, T> apply, long bytes, bool shortContinuation) : MailWriteRequest(bytes)
 {
-    private readonly TaskCompletionSource<T> completion = new(resumeOnWriter ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<T> completion = new(shortContinuation ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
     private T? result;
     private int finished;
 
     public Task<T> Task => completion.Task;
+
+    public override bool ShortContinuation => shortContinuation;
 
     public override void Apply(MailWriteContext context) => result = apply(context);
 
@@ -80,7 +85,7 @@ internal sealed class MailWriteRequest<T>(Func<MailWriteContext, T> apply, long 
 
     private void Finish<TState>(Action<TaskCompletionSource<T>, TState> finish, TState state)
     {
-        if (!resumeOnWriter)
+        if (!shortContinuation)
         {
             finish(completion, state);
         }

@@ -27,6 +27,7 @@ internal sealed class MailWriter : IAsyncDisposable
     private readonly MailWriteContext context;
     private readonly MailStoreOptions options;
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly MailWriterReplies replies = new();
 
     public MailWriter(SqliteConnection connection, MailStoreOptions options)
     {
@@ -40,16 +41,16 @@ internal sealed class MailWriter : IAsyncDisposable
     }
 
     /// <param name="bytes">About how many bytes the change writes (caps the batch); 0 for small changes.</param>
-    /// <param name="resumeOnWriter">
-    /// After a successful commit, the caller's continuation runs on the writer thread itself, before
-    /// the next batch, instead of being queued to the thread pool (a thread hop and a wake-up per
-    /// change). Only for callers whose continuation is short and never blocks (an SMTP session
-    /// sending its 250); a failure or a cancellation still resumes the caller on the thread pool.
+    /// <param name="shortContinuation">
+    /// The caller's continuation is short and never blocks (an SMTP session sending its 250): after
+    /// the commit it runs on the writer's reply thread (<see cref="MailWriterReplies"/>) instead of
+    /// being queued to the thread pool one by one. A failure or a cancellation still resumes the
+    /// caller on the thread pool.
     /// </param>
-    public Task<T> EnqueueAsync<T>(Func<MailWriteContext, T> apply, long bytes, CancellationToken cancellationToken, bool resumeOnWriter = false)
+    public Task<T> EnqueueAsync<T>(Func<MailWriteContext, T> apply, long bytes, CancellationToken cancellationToken, bool shortContinuation = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var request = new MailWriteRequest<T>(apply, bytes, resumeOnWriter);
+        var request = new MailWriteRequest<T>(apply, bytes, shortContinuation);
         request.Watch(cancellationToken);
         lock (gate)
         {
@@ -242,9 +243,22 @@ internal sealed class MailWriter : IAsyncDisposable
             return again;
         }
 
+        List<MailWriteRequest>? quick = null;
         foreach (var request in applied)
         {
-            request.Complete();
+            if (request.ShortContinuation)
+            {
+                (quick ??= []).Add(request);
+            }
+            else
+            {
+                request.Complete();
+            }
+        }
+
+        if (quick is not null)
+        {
+            replies.Post(quick);
         }
 
         return [];
@@ -275,6 +289,7 @@ internal sealed class MailWriter : IAsyncDisposable
         }
 
         await stopped.Task.ConfigureAwait(false);
+        replies.Close();
         context.Dispose();
         await connection.DisposeAsync().ConfigureAwait(false);
     }

@@ -24,8 +24,8 @@ public sealed class MailStoreMessageStore(MailStore store) : ISmtpMessageStore
 
     /// <summary>
     /// Stores the message and returns once it is durable. On success the caller resumes on the
-    /// store's writer thread, right after the commit (an SMTP session sends its 250 from there, with
-    /// no thread hop per message): what follows this call must be short and must not block.
+    /// store's reply thread after the commit (an SMTP session sends its 250 from there, without a
+    /// thread-pool hand-off per message): what follows this call must be short and must not block.
     /// </summary>
     public async ValueTask<string?> DeliverAsync(SmtpReceivedMessage message, CancellationToken cancellationToken)
     {
@@ -36,7 +36,7 @@ public sealed class MailStoreMessageStore(MailStore store) : ISmtpMessageStore
             [.. message.Recipients.Select(r => new MailRecipient(r.Address, r.Account))],
             message.RemoteAddress,
             message.HeloName);
-        var stored = await Store.DeliverAsync(delivery, resumeOnWriter: true, cancellationToken).ConfigureAwait(false);
+        var stored = await Store.DeliverAsync(delivery, shortContinuation: true, cancellationToken).ConfigureAwait(false);
         return stored.Count == 0 ? null : stored[0].Id.ToString(CultureInfo.InvariantCulture);
     }
 }
