@@ -12,7 +12,8 @@
 # usage: bench/smtp.sh [MESSAGES] [SESSIONS] [SIZE] [ROUNDS]   (defaults: 5000 20 2048 3)
 # Environment: NETKIT_SKIP_BUILD=1 uses the existing Release build;
 # WARMUP=MESSAGES sent before measuring (default 2000; 0 for a cold server);
-# KEEP_DATA=1 keeps the data directory (its path is printed).
+# KEEP_DATA=1 keeps the data directory (its path is printed);
+# NETKIT_CLI=PATH/NetKit.Cli.dll measures another build (an A/B against a copy of the old one).
 # Any DOTNET_* variable set by the caller reaches the server (for experiments).
 set -euo pipefail
 msgs=${1:-5000}; sessions=${2:-20}; size=${3:-2048}; rounds=${4:-3}
@@ -22,10 +23,10 @@ shared="$repo/../shared"
 source_bin=/usr/sbin/smtp-source
 [ -x "$source_bin" ] || { echo "smtp.sh: $source_bin not found (Debian package postfix)" >&2; exit 2; }
 cd "$repo"
-if [ "${NETKIT_SKIP_BUILD:-0}" != 1 ]; then
+if [ "${NETKIT_SKIP_BUILD:-0}" != 1 ] && [ -z "${NETKIT_CLI:-}" ]; then
   dotnet build -c Release src/NetKit.Cli -nologo -v q >/dev/null
 fi
-dll=src/NetKit.Cli/bin/Release/net10.0/NetKit.Cli.dll
+dll=${NETKIT_CLI:-src/NetKit.Cli/bin/Release/net10.0/NetKit.Cli.dll}
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 data=$(mktemp -d)
