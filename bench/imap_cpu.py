@@ -35,4 +35,5 @@ def tree_cpu(root):
     return total / TICKS
 
 
-print(f"{tree_cpu(int(sys.argv[1])):.3f}")
+if __name__ == "__main__":
+    print(f"{tree_cpu(int(sys.argv[1])):.3f}")

@@ -17,12 +17,12 @@ internal sealed partial class ImapSession
 
         var view = View;
         var found = new List<uint>();
-        var reads = NeedsContent(key);
+        var reads = NeedsContent(key, headerOnly: false) ? Store.ReadMessagesAsync : NeedsContent(key, headerOnly: true) ? Store.ReadHeadersAsync : (Func<IReadOnlyCollection<long>, CancellationToken, Task<Dictionary<long, byte[]>>>?)null;
         for (var start = 0; start < view.Messages.Count; start += FetchChunkMessages)
         {
             var end = Math.Min(view.Messages.Count, start + FetchChunkMessages);
-            var raws = reads
-                ? await Store.ReadMessagesAsync(view.Messages.Skip(start).Take(end - start).Where(m => !m.Expunged).Select(m => m.Id).ToList(), stopping)
+            var raws = reads is not null
+                ? await reads(view.Messages.Skip(start).Take(end - start).Where(m => !m.Expunged).Select(m => m.Id).ToList(), stopping)
                 : null;
             for (var i = start; i < end; i++)
             {
@@ -44,14 +44,17 @@ internal sealed partial class ImapSession
         return Ok("SEARCH completed");
     }
 
-    /// <summary>True when a key looks into the message itself (its headers or text), not only at what the view holds.</summary>
-    private static bool NeedsContent(ImapSearchKey key) => key switch
+    /// <summary>
+    /// True when a key looks into the message itself, not only at what the view holds: into its
+    /// header fields (<paramref name="headerOnly"/>), or into more (its text, its sent date).
+    /// </summary>
+    private static bool NeedsContent(ImapSearchKey key, bool headerOnly) => key switch
     {
-        ImapSearchAnd and => and.Keys.Any(NeedsContent),
-        ImapSearchOr or => NeedsContent(or.Left) || NeedsContent(or.Right),
-        ImapSearchNot not => NeedsContent(not.Key),
-        ImapSearchText => true,
-        ImapSearchDate date => date.Field != ImapDateField.Internal,
+        ImapSearchAnd and => and.Keys.Any(k => NeedsContent(k, headerOnly)),
+        ImapSearchOr or => NeedsContent(or.Left, headerOnly) || NeedsContent(or.Right, headerOnly),
+        ImapSearchNot not => NeedsContent(not.Key, headerOnly),
+        ImapSearchText text => headerOnly || text.Field is ImapTextField.Body or ImapTextField.Text,
+        ImapSearchDate date => !headerOnly && date.Field != ImapDateField.Internal,
         _ => false,
     };
 
@@ -72,8 +75,9 @@ internal sealed partial class ImapSession
     }
 
     /// <summary>
-    /// One message under test, with its bytes when the key needs them: header keys parse only the
-    /// header block, BODY, TEXT and sent dates the whole message, each at most once.
+    /// One message under test, with its bytes when the key needs them (only its header block when
+    /// the key has header keys alone): header keys parse only the header block, BODY, TEXT and
+    /// sent dates the whole message, each at most once.
     /// </summary>
     private sealed class SearchContext(ImapMailboxView view, ImapViewMessage message, uint sequence, byte[]? raw)
     {
