@@ -33,10 +33,12 @@ internal sealed partial class ImapSession
         var seen = new List<(long, string)>();
         var computed = new List<(long, MailStructure)>();
         var vanished = false;
-        foreach (var chunk in Chunks(targets, needsRaw || needsStructure))
+        // The kept structures are small: all in one query, then the bytes in chunks, when any are needed.
+        var structures = needsStructure ? await Store.ReadStructuresAsync(targets.Where(t => !t.Message.Expunged).Select(t => t.Message.Id).ToList(), stopping) : null;
+        var reads = needsRaw || (needsStructure && targets.Any(t => !t.Message.Expunged && !structures!.ContainsKey(t.Message.Id)));
+        foreach (var chunk in Chunks(targets, reads))
         {
             var live = chunk.Where(t => !t.Message.Expunged).Select(t => t.Message.Id).ToList();
-            var structures = needsStructure && live.Count > 0 ? await Store.ReadStructuresAsync(live, stopping) : null;
             var rawIds = live.Where(id => needsRaw || (needsStructure && !structures!.ContainsKey(id))).ToList();
             var raws = rawIds.Count > 0 ? await Store.ReadMessagesAsync(rawIds, stopping) : null;
             foreach (var (sequence, message) in chunk)
