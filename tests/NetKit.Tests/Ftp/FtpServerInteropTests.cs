@@ -78,6 +78,35 @@ public class FtpServerInteropTests
         Assert.Equal(data, await File.ReadAllBytesAsync(Path.Combine(server.UserRoot, "resume.bin")));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Curl_zeroAndOneByteAndCyrillicFiles_roundTripByteExact(bool tls)
+    {
+        await using var server = await FtpTestServer.StartAsync();
+        using var local = FtpPeers.TempDirectory();
+        string[] secure = tls ? ["--ssl-reqd", "-k"] : [];
+        var files = new Dictionary<string, byte[]>
+        {
+            ["zero"] = [],
+            ["one"] = [0x00],
+            ["Отчёт за год.txt"] = "Привет, мир\r\nвторая строка\n"u8.ToArray(),
+        };
+        foreach (var (name, bytes) in files)
+        {
+            await File.WriteAllBytesAsync(local["up"], bytes);
+            var remote = "папка/" + Uri.EscapeDataString(name);
+            await CurlAsync([.. secure, "--ftp-create-dirs", "-T", local["up"], Url(server, remote)]);
+            Assert.Equal(bytes, await File.ReadAllBytesAsync(Path.Combine(server.UserRoot, "папка", name)));
+            File.Delete(local["down"]);
+            await CurlAsync([.. secure, "-o", local["down"], Url(server, remote)]);
+            Assert.Equal(bytes, await File.ReadAllBytesAsync(local["down"]));
+        }
+
+        var names = (await CurlAsync([.. secure, "--list-only", Url(server, "папка/")])).Stdout.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(files.Keys.Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task Curl_implicitFtps_downloadsAndUploads()
     {
