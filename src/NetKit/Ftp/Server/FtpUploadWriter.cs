@@ -14,14 +14,14 @@ namespace NetKit.Ftp.Server;
 /// </summary>
 internal sealed partial class FtpUploadWriter(SafeFileHandle file, long offset)
 {
-    /// <summary>How much is written before its write-back starts; at most two windows are dirty at once.</summary>
+    /// <summary>How much is written before its write-back starts.</summary>
     internal const long WritebackWindow = 8 * 1024 * 1024;
 
-    private const uint WaitBefore = 1, Write = 2, WaitAfter = 4;
+    /// <summary>SYNC_FILE_RANGE_WRITE: start write-back of the range, do not wait for it.</summary>
+    private const uint Write = 2;
 
     private long _position = offset;
     private long _started = offset;
-    private long _waited = offset;
     private Task _pending = Task.CompletedTask;
     private bool _writebackWorks = OperatingSystem.IsLinux();
 
@@ -64,21 +64,21 @@ internal sealed partial class FtpUploadWriter(SafeFileHandle file, long offset)
     }
 
     /// <summary>
-    /// Starts writing [started, end) to the disk and waits for the window before
-    /// it: the disk gets a steady stream of work and the dirty pages stay bounded.
+    /// Starts writing [started, end) to the disk without waiting for it: the disk
+    /// gets a steady stream of work and few dirty pages pile up. Waiting for each
+    /// window as well (the textbook pattern) was 2-4x slower here: it serializes
+    /// on the disk, where the final fsync lets it take everything at once.
     /// Runs on the writer's thread, never the reader's.
     /// </summary>
     private void StartWriteback(long end)
     {
-        if (SyncFileRange(file, _started, end - _started, Write) != 0
-            || (_started > _waited && SyncFileRange(file, _waited, _started - _waited, WaitBefore | Write | WaitAfter) != 0))
+        if (SyncFileRange(file, _started, end - _started, Write) != 0)
         {
             // Not supported here (some file systems say so): the final fsync does it all, as before.
             _writebackWorks = false;
             return;
         }
 
-        _waited = _started;
         _started = end;
     }
 
