@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace NetKit.Http;
 
@@ -29,7 +28,6 @@ public sealed record PartialDownload
     public static string MarkerPath(string path) => path + ".part.json";
 
     /// <summary>Whether the mark can validate a resume: the server must have named the version.</summary>
-    [JsonIgnore]
     public bool CanResume => ETag is not null || LastModified is not null;
 
     /// <summary>Reads the mark of <paramref name="path"/>; null when there is none or it is unreadable (then the download starts over).</summary>
@@ -44,9 +42,10 @@ public sealed record PartialDownload
         try
         {
             await using var stream = File.OpenRead(marker);
-            return await JsonSerializer.DeserializeAsync(stream, PartialDownloadJson.Default.PartialDownload, cancellationToken);
+            using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+            return FromJson(document.RootElement);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or UriFormatException)
         {
             return null;
         }
@@ -59,16 +58,62 @@ public sealed record PartialDownload
         var temporary = marker + ".tmp";
         await using (var stream = File.Create(temporary))
         {
-            await JsonSerializer.SerializeAsync(stream, this, PartialDownloadJson.Default.PartialDownload, cancellationToken);
+            await using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+            WriteJson(writer);
+            await writer.FlushAsync(cancellationToken);
         }
 
         File.Move(temporary, marker, overwrite: true);
     }
 
+    // By hand with the reader and writer, not a JsonSerializer context: the serializer's
+    // generic metadata costs a CLI run some 150 JIT-compiled methods at start-up.
+    private void WriteJson(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(UrlName, Url.OriginalString);
+        if (ETag is not null)
+        {
+            writer.WriteString(ETagName, ETag);
+        }
+
+        if (LastModified is { } lastModified)
+        {
+            writer.WriteString(LastModifiedName, lastModified);
+        }
+
+        if (TotalBytes is { } total)
+        {
+            writer.WriteNumber(TotalBytesName, total);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static PartialDownload? FromJson(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(UrlName, out var url) || url.GetString() is not { } urlText)
+        {
+            return null;
+        }
+
+        return new PartialDownload
+        {
+            Url = new Uri(urlText, UriKind.Absolute),
+            ETag = Optional(root, ETagName)?.GetString(),
+            LastModified = Optional(root, LastModifiedName)?.GetDateTimeOffset(),
+            TotalBytes = Optional(root, TotalBytesName)?.GetInt64(),
+        };
+    }
+
+    private static JsonElement? Optional(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    private const string UrlName = "url";
+    private const string ETagName = "eTag";
+    private const string LastModifiedName = "lastModified";
+    private const string TotalBytesName = "totalBytes";
+
     /// <summary>Removes the mark (the download finished, or starts over).</summary>
     public static void Delete(string path) => File.Delete(MarkerPath(path));
 }
-
-[JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(PartialDownload))]
-internal sealed partial class PartialDownloadJson : JsonSerializerContext;
