@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace NetKit.Http;
@@ -56,38 +58,56 @@ public sealed record PartialDownload
     {
         var marker = MarkerPath(path);
         var temporary = marker + ".tmp";
-        await using (var stream = File.Create(temporary))
-        {
-            await using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-            WriteJson(writer);
-            await writer.FlushAsync(cancellationToken);
-        }
-
+        await File.WriteAllTextAsync(temporary, ToJson(), cancellationToken);
         File.Move(temporary, marker, overwrite: true);
     }
 
-    // By hand with the reader and writer, not a JsonSerializer context: the serializer's
-    // generic metadata costs a CLI run some 150 JIT-compiled methods at start-up.
-    private void WriteJson(Utf8JsonWriter writer)
+    // Written by hand and read with JsonDocument, not through a JsonSerializer context:
+    // every download writes a mark, and the serializer's generic metadata and
+    // System.Text.Json's encoder tables cost a CLI run start-up time (JIT and loading)
+    // for four fields. Resumes, which are rare, still parse it with JsonDocument.
+    private string ToJson()
     {
-        writer.WriteStartObject();
-        writer.WriteString(UrlName, Url.OriginalString);
+        var json = new StringBuilder("{\n");
+        Field(json, UrlName, Quoted(Url.OriginalString));
         if (ETag is not null)
         {
-            writer.WriteString(ETagName, ETag);
+            Field(json, ETagName, Quoted(ETag));
         }
 
         if (LastModified is { } lastModified)
         {
-            writer.WriteString(LastModifiedName, lastModified);
+            Field(json, LastModifiedName, Quoted(lastModified.ToString("O", CultureInfo.InvariantCulture)));
         }
 
         if (TotalBytes is { } total)
         {
-            writer.WriteNumber(TotalBytesName, total);
+            Field(json, TotalBytesName, total.ToString(CultureInfo.InvariantCulture));
         }
 
-        writer.WriteEndObject();
+        json.Length -= 2; // the last ",\n"
+        return json.Append("\n}\n").ToString();
+    }
+
+    private static void Field(StringBuilder json, string name, string value) =>
+        json.Append("  \"").Append(name).Append("\": ").Append(value).Append(",\n");
+
+    /// <summary>A JSON string: quotes, backslashes and control characters escaped; the rest as it is (UTF-8 on disk).</summary>
+    private static string Quoted(string text)
+    {
+        var json = new StringBuilder(text.Length + 2).Append('"');
+        foreach (var c in text)
+        {
+            _ = c switch
+            {
+                '"' => json.Append("\\\""),
+                '\\' => json.Append("\\\\"),
+                < ' ' => json.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)),
+                _ => json.Append(c),
+            };
+        }
+
+        return json.Append('"').ToString();
     }
 
     private static PartialDownload? FromJson(JsonElement root)
