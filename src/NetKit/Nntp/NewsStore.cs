@@ -11,11 +11,11 @@ namespace NetKit.Nntp;
 /// </summary>
 public sealed class NewsStore : IAsyncDisposable
 {
-    private readonly MailWriter _writer;
+    private readonly MailWriter? _writer;
     private readonly string _read;
     private int _disposed;
 
-    private NewsStore(string path, MailWriter writer, string read)
+    private NewsStore(string path, MailWriter? writer, string read)
     {
         DatabasePath = path;
         _writer = writer;
@@ -52,6 +52,47 @@ public sealed class NewsStore : IAsyncDisposable
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
             connection?.Dispose();
+            throw new NewsStoreException($"cannot open the news store {path}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Opens an existing news store for reading only (`netkit news list` beside a running
+    /// `netkit serve`): it creates no file and no table and has no writer, so every change
+    /// throws <see cref="NewsStoreException"/>. Fails with "no news store at DIR" when there is none.
+    /// </summary>
+    public static NewsStore OpenReadOnly(string directory, MailStoreOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        options ??= new MailStoreOptions();
+        var full = Path.GetFullPath(directory);
+        var path = Path.Combine(full, "news.db");
+        if (!File.Exists(path))
+        {
+            throw new NewsStoreException($"no news store at {full}");
+        }
+
+        // ReadWrite, not ReadOnly: a WAL reader may need to write the -shm index; Pooling for the reads.
+        var read = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, Mode = SqliteOpenMode.ReadWrite, DefaultTimeout = (int)options.BusyTimeout.TotalSeconds }.ToString();
+        try
+        {
+            using var connection = new SqliteConnection(read);
+            connection.Open();
+            var version = NewsSchema.ReadVersion(connection);
+            if (version == 0)
+            {
+                throw new NewsStoreException($"no news store at {full} (news.db is empty)");
+            }
+
+            if (version > NewsSchema.Version)
+            {
+                throw new NewsStoreException($"{path} has schema version {version}; this NetKit knows up to {NewsSchema.Version}");
+            }
+
+            return new NewsStore(path, writer: null, read);
+        }
+        catch (SqliteException ex)
+        {
             throw new NewsStoreException($"cannot open the news store {path}: {ex.Message}", ex);
         }
     }
@@ -165,6 +206,20 @@ public sealed class NewsStore : IAsyncDisposable
         return found.Count == 0 ? null : found[0];
     }
 
+    /// <summary>
+    /// Whether the group <paramref name="name"/> (any case) is moderated; null when there is no such group.
+    /// Cheaper than <see cref="FindGroupAsync"/>, which counts the group's articles: POST and IHAVE ask this per article.
+    /// </summary>
+    public async Task<bool?> IsModeratedAsync(string name, CancellationToken ct = default)
+    {
+        var found = await QueryAsync("SELECT moderated FROM groups WHERE name = $n;", p => p.AddWithValue("$n", name.ToLowerInvariant()), r => r.GetInt64(0) != 0, ct).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <summary>Whether an article with that message-id is stored (IHAVE's duplicate check, without reading the article).</summary>
+    public async Task<bool> HasArticleAsync(string messageId, CancellationToken ct = default) =>
+        (await QueryAsync("SELECT 1 FROM articles WHERE message_id = $id;", p => p.AddWithValue("$id", messageId), _ => true, ct).ConfigureAwait(false)).Count > 0;
+
     /// <summary>The article numbers of a group within a range, in order.</summary>
     public async Task<IReadOnlyList<long>> ListNumbersAsync(string group, NntpRange range, CancellationToken ct = default) =>
         await QueryAsync("SELECT number FROM group_articles WHERE group_name = $g AND number >= $lo AND number <= $hi ORDER BY number;",
@@ -242,6 +297,11 @@ public sealed class NewsStore : IAsyncDisposable
     private async Task<T> Enqueue<T>(Func<MailWriteContext, T> apply, long bytes, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_writer is null)
+        {
+            throw new NewsStoreException($"the news store {DatabasePath} is open read-only");
+        }
+
         try
         {
             return await _writer.EnqueueAsync(apply, bytes, ct).ConfigureAwait(false);
@@ -273,7 +333,11 @@ public sealed class NewsStore : IAsyncDisposable
             return;
         }
 
-        await _writer.DisposeAsync().ConfigureAwait(false);
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync().ConfigureAwait(false);
+        }
+
         using var pooled = new SqliteConnection(_read);
         SqliteConnection.ClearPool(pooled);
     }

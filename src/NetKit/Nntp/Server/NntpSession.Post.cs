@@ -44,7 +44,7 @@ internal sealed partial class NntpSession
 
         foreach (var name in article.Groups)
         {
-            if (await _server.Store.FindGroupAsync(name, _stopping) is { Moderated: true } && NntpArticleHeaders.Parse(article.Raw)["Approved"] is null)
+            if (await _server.Store.IsModeratedAsync(name, _stopping) == true && NntpArticleHeaders.Parse(article.Raw)["Approved"] is null)
             {
                 Reply(441, $"{name} is moderated; posting needs an Approved header");
                 return true;
@@ -80,7 +80,7 @@ internal sealed partial class NntpSession
             return true;
         }
 
-        if (await _server.Store.FindArticleAsync(args[0], null, _stopping) is not null)
+        if (await _server.Store.HasArticleAsync(args[0], _stopping))
         {
             Reply(435, "duplicate; article not wanted");
             return true;
@@ -115,7 +115,7 @@ internal sealed partial class NntpSession
         var carried = new List<string>();
         foreach (var name in article.Groups)
         {
-            if (await _server.Store.FindGroupAsync(name, _stopping) is not null)
+            if (await _server.Store.IsModeratedAsync(name, _stopping) is not null)
             {
                 carried.Add(name);
             }
