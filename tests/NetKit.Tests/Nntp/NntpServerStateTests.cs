@@ -9,7 +9,7 @@ namespace NetKit.Tests.Nntp;
 /// <summary>Our server spoken to byte by byte: states, refusals and hostile input.</summary>
 public sealed class NntpServerStateTests
 {
-    private static async Task<string> Ask(RawLineClient client, string command)
+    internal static async Task<string> Ask(RawLineClient client, string command)
     {
         await client.SendAsync(command + "\r\n");
         return (await client.ReadLineAsync()).TrimEnd();
@@ -27,7 +27,7 @@ public sealed class NntpServerStateTests
         return lines;
     }
 
-    private static async Task<string> PostAsync(RawLineClient client, string article)
+    internal static async Task<string> PostAsync(RawLineClient client, string article)
     {
         Assert.StartsWith("340 ", await Ask(client, "POST"), StringComparison.Ordinal);
         await client.SendAsync(article + ".\r\n");
