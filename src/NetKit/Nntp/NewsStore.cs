@@ -253,13 +253,20 @@ public sealed class NewsStore : IAsyncDisposable
         return found.Count == 0 ? null : found[0];
     }
 
-    /// <summary>The overview of a group's articles within a range, in order.</summary>
-    public async Task<IReadOnlyList<NntpOverview>> GetOverviewAsync(string group, NntpRange range, CancellationToken ct = default) =>
+    /// <summary>
+    /// The overview of a group's articles within a range, in order; at most <paramref name="limit"/>
+    /// of them (OVER reads a big range page by page, so no read holds the WAL for long).
+    /// </summary>
+    public async Task<IReadOnlyList<NntpOverview>> GetOverviewAsync(string group, NntpRange range, CancellationToken ct = default, int limit = int.MaxValue) =>
         await QueryAsync("""
             SELECT g.number, a.subject, a.from_text, a.date, a.message_id, a.refs, a.bytes, a.lines
             FROM group_articles g JOIN articles a ON a.id = g.article_id
-            WHERE g.group_name = $g AND g.number >= $lo AND g.number <= $hi ORDER BY g.number;
-            """, p => BindRange(p, group, range), ReadOverview, ct).ConfigureAwait(false);
+            WHERE g.group_name = $g AND g.number >= $lo AND g.number <= $hi ORDER BY g.number LIMIT $limit;
+            """, p =>
+            {
+                BindRange(p, group, range);
+                p.AddWithValue("$limit", limit);
+            }, ReadOverview, ct).ConfigureAwait(false);
 
     /// <summary>The overview fields of one article by message-id (number 0), or null.</summary>
     public async Task<NntpOverview?> GetOverviewAsync(string messageId, CancellationToken ct = default)
