@@ -124,9 +124,11 @@ public sealed class NewsStore : IAsyncDisposable
 
     /// <summary>
     /// Stores an article in each of <paramref name="groups"/>, all or nothing, and returns only once it is
-    /// committed. Refused (nothing written) when its message-id is known or a group does not exist.
+    /// committed. Refused (nothing written) when its message-id is known, a group does not exist, or,
+    /// with <paramref name="approved"/> false (a POST without an Approved header), a group is moderated:
+    /// checked in the writing transaction, so a POST costs no read of its own.
     /// </summary>
-    public Task<NewsPostResult> StoreAsync(byte[] raw, IReadOnlyList<string> groups, CancellationToken ct = default)
+    public Task<NewsPostResult> StoreAsync(byte[] raw, IReadOnlyList<string> groups, CancellationToken ct = default, bool approved = true)
     {
         ArgumentNullException.ThrowIfNull(raw);
         ArgumentNullException.ThrowIfNull(groups);
@@ -147,14 +149,20 @@ public sealed class NewsStore : IAsyncDisposable
             var numbers = new List<(string, long)>();
             foreach (var name in names)
             {
-                var next = context.Command("SELECT next_number FROM groups WHERE name = $n;");
+                var next = context.Command("SELECT next_number, moderated FROM groups WHERE name = $n;");
                 next.Parameters.AddWithValue("$n", name);
-                if (next.ExecuteScalar() is not long number)
+                using var row = next.ExecuteReader();
+                if (!row.Read())
                 {
                     return new NewsPostResult(NewsPostOutcome.NoSuchGroup, [], name);
                 }
 
-                numbers.Add((name, number));
+                if (!approved && row.GetInt64(1) != 0)
+                {
+                    return new NewsPostResult(NewsPostOutcome.NotApproved, [], name);
+                }
+
+                numbers.Add((name, row.GetInt64(0)));
             }
 
             var insert = context.Command("""

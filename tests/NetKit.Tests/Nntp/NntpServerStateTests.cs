@@ -99,6 +99,22 @@ public sealed class NntpServerStateTests
     }
 
     [Fact]
+    public async Task Post_toAModeratedGroup_needsAnApprovedHeader_andCrossPostsAreAllOrNothing()
+    {
+        await using var server = await NntpServerHarness.StartAsync();
+        await server.Store.AddGroupAsync("local.mod", moderated: true);
+        using var client = await server.ConnectRawAsync();
+        var refused = await PostAsync(client, NntpServerHarness.Article("local.test,local.mod", "unapproved", messageId: "<unapproved@test>"));
+        Assert.StartsWith("441 local.mod is moderated", refused, StringComparison.Ordinal);
+        Assert.Equal(0, (await server.Store.FindGroupAsync("local.test"))!.Count); // not even in the open group
+        Assert.False(await server.Store.HasArticleAsync("<unapproved@test>"));
+
+        var approved = "Approved: moderator@example.com\r\n" + NntpServerHarness.Article("local.test,local.mod", "approved", messageId: "<approved@test>");
+        Assert.StartsWith("240 ", await PostAsync(client, approved), StringComparison.Ordinal);
+        Assert.Equal(1, (await server.Store.FindGroupAsync("local.mod"))!.Count);
+    }
+
+    [Fact]
     public async Task Post_tooBig_or_withBareLineFeeds_isReadToItsEnd_andRefused()
     {
         await using var server = await NntpServerHarness.StartAsync(new NntpServerOptions { MaxArticleSize = 200 });

@@ -42,16 +42,7 @@ internal sealed partial class NntpSession
             return true;
         }
 
-        foreach (var name in article.Groups)
-        {
-            if (await _server.Store.IsModeratedAsync(name, _stopping) == true && NntpArticleHeaders.Parse(article.Raw)["Approved"] is null)
-            {
-                Refuse(441, $"{name} is moderated; posting needs an Approved header");
-                return true;
-            }
-        }
-
-        var result = await StoreAsync(article);
+        var result = await StoreAsync(article, approved: article.Approved);
         switch (result?.Outcome)
         {
             case NewsPostOutcome.Stored:
@@ -61,7 +52,12 @@ internal sealed partial class NntpSession
                 Reply(441, "posting failed: the news store could not write"); // logged as the store's failure
                 break;
             default:
-                Refuse(441, result.Outcome == NewsPostOutcome.DuplicateMessageId ? "duplicate message-id" : $"no such newsgroup: {result.MissingGroup}");
+                Refuse(441, result.Outcome switch
+                {
+                    NewsPostOutcome.DuplicateMessageId => "duplicate message-id",
+                    NewsPostOutcome.NotApproved => $"{result.MissingGroup} is moderated; posting needs an Approved header",
+                    _ => $"no such newsgroup: {result.MissingGroup}",
+                });
                 break;
         }
 
@@ -175,11 +171,11 @@ internal sealed partial class NntpSession
         };
     }
 
-    private async ValueTask<NewsPostResult?> StoreAsync(NntpCheckedArticle article)
+    private async ValueTask<NewsPostResult?> StoreAsync(NntpCheckedArticle article, bool approved = true)
     {
         try
         {
-            var result = await _server.Store.StoreAsync(article.Raw, article.Groups, _stopping);
+            var result = await _server.Store.StoreAsync(article.Raw, article.Groups, _stopping, approved);
             if (result.Outcome == NewsPostOutcome.Stored)
             {
                 NntpServerLog.Stored(_server.Logger, _connection.Remote, article.MessageId, article.Raw.Length, string.Join(',', result.Placed.Select(p => p.Group)));
