@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # bench/nntp.sh: `netkit serve nntp` against INN (Debian's inn2: innd, which hands
 # readers to nnrpd), one client for both (bench/nntp_bench.py, plain sockets):
-#   POST   POSTS articles to bench.post over POST_CONNS connections (each waits
-#          for its 240 before the next POST; ours says 240 only after the commit)
+#   POST   POSTS articles to bench.post over C connections, for each C in
+#          POST_CONNS (each connection waits for its 240 before the next POST;
+#          ours says 240 only after the commit, so one connection waits for
+#          an fsync per article, and several share one: group commit)
 #   OVER   one OVER of the whole of bench.over, which holds OVERVIEW articles
 # in interleaved rounds (ours, INN, ours, INN, ...). Prints each round, the
 # medians, the best rounds, the ratios (INN's time / ours: above 1.0 means we
@@ -15,12 +17,12 @@
 # and printed too, but it is not the benchmark.
 #
 # usage: bench/nntp.sh [POSTS] [OVERVIEW] [ROUNDS]   (defaults: 10000 100000 5)
-# Environment: POST_CONNS (default 4), LOAD_CONNS (default 8),
+# Environment: POST_CONNS (default "1 4 8"), LOAD_CONNS (default 8),
 # NETKIT_SKIP_BUILD=1 uses the existing Release build. Must run as root (INN
 # runs as its news user; tests/interop/nntp_inn_server.py switches to it).
 set -euo pipefail
 posts=${1:-10000}; overview=${2:-100000}; rounds=${3:-5}
-post_conns=${POST_CONNS:-4}; load_conns=${LOAD_CONNS:-8}
+post_conns=${POST_CONNS:-1 4 8}; load_conns=${LOAD_CONNS:-8}
 repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 cd "$repo"
 [ -x /usr/lib/news/bin/innd ] || { echo "nntp.sh: /usr/lib/news/bin/innd not found (Debian package inn2)" >&2; exit 2; }
@@ -71,7 +73,7 @@ settle() {
   for ((i = 0; i < 50; i++)); do pgrep -P "$innd" >/dev/null || break; sleep 0.1; done
 }
 
-echo "# $(date -u +%FT%TZ) nproc=$(nproc) posts=$posts overview=$overview rounds=$rounds post_conns=$post_conns load_conns=$load_conns commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
+echo "# $(date -u +%FT%TZ) nproc=$(nproc) posts=$posts overview=$overview rounds=$rounds post_conns="$post_conns" load_conns=$load_conns commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
 echo "# ours: netkit serve nntp=127.0.0.1:$port (pid $server); INN: innd on 127.0.0.1:$inn_port (pid $innd)"
 for side in ours inn; do
   if [ $side = ours ]; then p=$port; pid=$server; else p=$inn_port; pid=$innd; fi
@@ -83,19 +85,19 @@ done
 
 # Warm-up (JIT, page cache): a small POST and a full OVER on each.
 for p in "$port" "$inn_port"; do
-  python3 bench/nntp_bench.py post "$p" bench.post 500 "$post_conns" "warm$p" >/dev/null
+  python3 bench/nntp_bench.py post "$p" bench.post 500 4 "warm$p" >/dev/null
   python3 bench/nntp_bench.py over "$p" bench.over >/dev/null
 done
 settle
 
 : >"$work/rows"
 for ((r = 1; r <= rounds; r++)); do
-  for phase in post over; do
+  for phase in $(for c in $post_conns; do echo "post@$c"; done) over; do
     for side in ours inn; do
       if [ $side = ours ]; then p=$port; pid=$server; else p=$inn_port; pid=$innd; fi
       before=$(ticks "$pid")
-      if [ $phase = post ]; then
-        out=$(python3 bench/nntp_bench.py post "$p" bench.post "$posts" "$post_conns" "r$r$side")
+      if [ $phase != over ]; then
+        out=$(python3 bench/nntp_bench.py post "$p" bench.post "$posts" "${phase#post@}" "r$r$side${phase#post@}")
       else
         out=$(python3 bench/nntp_bench.py over "$p" bench.over)
       fi
@@ -111,12 +113,14 @@ rows = [line.split() for line in open(sys.argv[1])]
 posts, overview = int(sys.argv[2]), int(sys.argv[3])
 def col(phase, side, i):
     return [float(r[i]) for r in rows if r[0] == phase and r[1] == side]
-for phase, n in (("post", posts), ("over", overview)):
+phases = list(dict.fromkeys(r[0] for r in rows))
+for phase in phases:
+    n = overview if phase == "over" else posts
     counts = {int(r[3]) for r in rows if r[0] == phase}
     assert counts == {n}, f"{phase}: expected {n} articles every round, got {counts}"
     t = {s: col(phase, s, 2) for s in ("ours", "inn")}
     cpu = {s: col(phase, s, -1) for s in ("ours", "inn")}
-    print(f"{phase.upper()} {n} articles")
+    print(f"{phase.upper().replace('@', ' over ')}{' connection(s)' if '@' in phase else ''}: {n} articles")
     for s, name in (("ours", "netkit"), ("inn", "INN   ")):
         med = statistics.median(t[s])
         print(f"  {name} s: " + " ".join(f"{x:.3f}" for x in t[s])
