@@ -128,7 +128,7 @@ public sealed class NewsStore : IAsyncDisposable
     /// with <paramref name="approved"/> false (a POST without an Approved header), a group is moderated:
     /// checked in the writing transaction, so a POST costs no read of its own.
     /// </summary>
-    public Task<NewsPostResult> StoreAsync(byte[] raw, IReadOnlyList<string> groups, CancellationToken ct = default, bool approved = true)
+    public Task<NewsPostResult> StoreAsync(byte[] raw, IReadOnlyList<string> groups, bool approved = true, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(raw);
         ArgumentNullException.ThrowIfNull(groups);
@@ -265,7 +265,7 @@ public sealed class NewsStore : IAsyncDisposable
     /// The overview of a group's articles within a range, in order; at most <paramref name="limit"/>
     /// of them (OVER reads a big range page by page, so no read holds the WAL for long).
     /// </summary>
-    public async Task<IReadOnlyList<NntpOverview>> GetOverviewAsync(string group, NntpRange range, CancellationToken ct = default, int limit = int.MaxValue) =>
+    public async Task<IReadOnlyList<NntpOverview>> GetOverviewAsync(string group, NntpRange range, int limit = int.MaxValue, CancellationToken ct = default) =>
         await QueryAsync("""
             SELECT g.number, a.subject, a.from_text, a.date, a.message_id, a.refs, a.bytes, a.lines
             FROM group_articles g JOIN articles a ON a.id = g.article_id

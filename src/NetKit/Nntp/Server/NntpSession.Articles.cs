@@ -287,7 +287,7 @@ internal sealed partial class NntpSession
         long start = 0; // where the block began in the output; below 0 once earlier parts went out
         while (true)
         {
-            var page = await _server.Store.GetOverviewAsync(_group!.Name, range, _stopping, OverPageSize);
+            var page = await _server.Store.GetOverviewAsync(_group!.Name, range, OverPageSize, _stopping);
             if (page.Count > 0 && !any)
             {
                 Reply(224, "overview information follows");
@@ -357,7 +357,7 @@ internal sealed partial class NntpSession
             if (OverviewField(field) is { } fromOverview)
             {
                 // A field the overview holds: one query, no article parsed.
-                var overview = range.IsEmpty ? [] : await _server.Store.GetOverviewAsync(_group!.Name, Clamp(range), _stopping);
+                var overview = range.IsEmpty ? [] : await _server.Store.GetOverviewAsync(_group!.Name, Clamp(range), ct: _stopping);
                 if (overview.Count == 0)
                 {
                     Reply(423, "no articles in that range");

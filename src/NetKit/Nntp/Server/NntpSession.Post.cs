@@ -175,7 +175,7 @@ internal sealed partial class NntpSession
     {
         try
         {
-            var result = await _server.Store.StoreAsync(article.Raw, article.Groups, _stopping, approved);
+            var result = await _server.Store.StoreAsync(article.Raw, article.Groups, approved, _stopping);
             if (result.Outcome == NewsPostOutcome.Stored)
             {
                 NntpServerLog.Stored(_server.Logger, _connection.Remote, article.MessageId, article.Raw.Length, string.Join(',', result.Placed.Select(p => p.Group)));
