@@ -1,0 +1,85 @@
+// Shared by the browser tests: arguments, Debian's chromium through playwright-core,
+// steps that print "ok - ..." lines, screenshots, and mail sent with Python's smtplib.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** --web URL --smtp HOST:PORT --out DIR [--chromium PATH] */
+export function parseArguments(argv = process.argv.slice(2)) {
+  const options = { chromium: process.env.CHROMIUM ?? '/usr/bin/chromium' };
+  for (let i = 0; i < argv.length; i += 2) {
+    const name = argv[i].replace(/^--/, '');
+    if (argv[i + 1] === undefined) throw new Error(`--${name} needs a value`);
+    options[name] = argv[i + 1];
+  }
+  for (const required of ['web', 'smtp', 'out']) {
+    if (!options[required]) throw new Error(`usage: node ${path.basename(process.argv[1])} --web URL --smtp HOST:PORT --out DIR`);
+  }
+  mkdirSync(options.out, { recursive: true });
+  return options;
+}
+
+export function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+export function equal(actual, expected, what) {
+  if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+/**
+ * Runs `body(context)` with a fresh headless chromium page; prints "ok - STEP" per step,
+ * "PASS NAME" at the end, or "FAIL NAME: why" (with a screenshot) and exit code 1.
+ */
+export async function run(name, body) {
+  const options = parseArguments();
+  const browser = await chromium.launch({ executablePath: options.chromium, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const problems = [];
+  page.on('pageerror', error => problems.push(`page error: ${error.message}`));
+  page.on('console', message => { if (message.type() === 'error') console.log(`console error: ${message.text()}`); });
+  let shots = 0;
+  const screenshot = async label => {
+    const file = path.join(options.out, `${name}-${String(++shots).padStart(2, '0')}-${label}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    console.log(`screenshot ${file}`);
+  };
+  const step = async (label, action) => {
+    await action();
+    console.log(`ok - ${label}`);
+  };
+  let failed = false;
+  try {
+    await body({ options, browser, context, page, step, screenshot, problems });
+    check(problems.length === 0, problems.join('; '));
+    console.log(`PASS ${name}`);
+  } catch (error) {
+    failed = true;
+    console.log(`FAIL ${name}: ${error.stack ?? error}`);
+    await screenshot('failure').catch(() => {});
+  } finally {
+    await browser.close();
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+/** Sends a message with send_mail.py (Python's smtplib); resolves to its Message-ID. */
+export function sendMail(smtp, spec) {
+  const [host, port] = [smtp.slice(0, smtp.lastIndexOf(':')), smtp.slice(smtp.lastIndexOf(':') + 1)];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.env.PYTHON ?? '/usr/bin/python3', [path.join(here, 'send_mail.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', data => { out += data; });
+    child.stderr.on('data', data => { err += data; });
+    child.on('error', reject);
+    child.on('close', code => code === 0 ? resolve(out.trim()) : reject(new Error(`send_mail.py exited ${code}: ${err}`)));
+    child.stdin.end(JSON.stringify({ host, port, ...spec }));
+  });
+}
