@@ -16,9 +16,9 @@ function messageRow(message, fresh) {
     h('a', { href: `#/mail/${message.id}`, class: 'row-link', testid: 'message-link' },
       h('span', { class: 'from', testid: 'row-from' }, message.from || '(no sender)'),
       h('time', { class: 'when', datetime: message.receivedAt ?? '', title: date(message.receivedAt) }, age(message.receivedAt)),
-      h('span', { class: 'subject', testid: 'row-subject' },
-        message.hasAttachments ? h('span', { class: 'clip', 'aria-label': 'has attachments', role: 'img', title: 'has attachments' }, '📎 ') : null,
-        message.subject || '(no subject)'),
+      h('span', { class: 'subject' },
+        h('span', { testid: 'row-subject' }, message.subject || '(no subject)'),
+        message.hasAttachments ? h('span', { class: 'tag', testid: 'row-attachments' }, 'attachment') : null),
       h('span', { class: 'to muted', testid: 'row-to' }, `to ${(message.to ?? []).join(', ')}`),
       h('span', { class: 'preview muted', testid: 'row-preview' }, message.preview ?? ''),
       h('span', { class: 'size muted' }, size(message.size))));
