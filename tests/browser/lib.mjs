@@ -8,16 +8,17 @@ import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** --web URL --smtp HOST:PORT --out DIR [--chromium PATH] */
-export function parseArguments(argv = process.argv.slice(2)) {
+/** --web URL --out DIR [--smtp HOST:PORT] [--nntp HOST:PORT] [--ftp-root DIR] ... [--chromium PATH] */
+export function parseArguments(required, argv = process.argv.slice(2)) {
   const options = { chromium: process.env.CHROMIUM ?? '/usr/bin/chromium' };
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i].replace(/^--/, '');
     if (argv[i + 1] === undefined) throw new Error(`--${name} needs a value`);
     options[name] = argv[i + 1];
   }
-  for (const required of ['web', 'smtp', 'out']) {
-    if (!options[required]) throw new Error(`usage: node ${path.basename(process.argv[1])} --web URL --smtp HOST:PORT --out DIR`);
+  const missing = required.filter(name => !options[name]);
+  if (missing.length > 0) {
+    throw new Error(`usage: node ${path.basename(process.argv[1])} ${required.map(name => `--${name} VALUE`).join(' ')} (missing ${missing.join(', ')})`);
   }
   mkdirSync(options.out, { recursive: true });
   return options;
@@ -35,8 +36,8 @@ export function equal(actual, expected, what) {
  * Runs `body(context)` with a fresh headless chromium page; prints "ok - STEP" per step,
  * "PASS NAME" at the end, or "FAIL NAME: why" (with a screenshot) and exit code 1.
  */
-export async function run(name, body) {
-  const options = parseArguments();
+export async function run(name, required, body) {
+  const options = parseArguments(['web', 'out', ...required]);
   const browser = await chromium.launch({ executablePath: options.chromium, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });
   const page = await context.newPage();
@@ -71,15 +72,25 @@ export async function run(name, body) {
 
 /** Sends a message with send_mail.py (Python's smtplib); resolves to its Message-ID. */
 export function sendMail(smtp, spec) {
-  const [host, port] = [smtp.slice(0, smtp.lastIndexOf(':')), smtp.slice(smtp.lastIndexOf(':') + 1)];
+  return python('send_mail.py', smtp, spec);
+}
+
+/** Posts an article with post_article.py (Python's nntplib). */
+export function postArticle(nntp, spec) {
+  return python('post_article.py', nntp, spec);
+}
+
+/** Runs one of the Python peers beside this file with `{ host, port, ...spec }` as JSON on stdin; resolves to its output. */
+function python(script, hostPort, spec) {
+  const [host, port] = [hostPort.slice(0, hostPort.lastIndexOf(':')), hostPort.slice(hostPort.lastIndexOf(':') + 1)];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.env.PYTHON ?? '/usr/bin/python3', [path.join(here, 'send_mail.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.env.PYTHON ?? '/usr/bin/python3', [path.join(here, script)], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', data => { out += data; });
     child.stderr.on('data', data => { err += data; });
     child.on('error', reject);
-    child.on('close', code => code === 0 ? resolve(out.trim()) : reject(new Error(`send_mail.py exited ${code}: ${err}`)));
+    child.on('close', code => code === 0 ? resolve(out.trim()) : reject(new Error(`${script} exited ${code}: ${err}`)));
     child.stdin.end(JSON.stringify({ host, port, ...spec }));
   });
 }

@@ -16,7 +16,7 @@ const attachmentName = 'отчёт-2026.bin';
 
 const row = (page, subjectText) => page.locator('[data-testid="message-row"]', { has: page.locator('[data-testid="row-subject"]', { hasText: subjectText }) });
 
-await run('mail-e2e', async ({ options, page, step, screenshot }) => {
+await run('mail-e2e', ['smtp'], async ({ options, page, step, screenshot }) => {
   const web = options.web.replace(/\/$/, '');
   let navigations = 0;
   page.on('framenavigated', frame => { if (frame === page.mainFrame()) navigations++; });

@@ -31,7 +31,7 @@ const html = `<!doctype html><html><head>
 <div style="background-image:url('${trap}/background')">styled</div>
 </body></html>`;
 
-await run('security-e2e', async ({ options, page, step, screenshot }) => {
+await run('security-e2e', ['smtp'], async ({ options, page, step, screenshot }) => {
   const web = options.web.replace(/\/$/, '');
   const title = 'Mail · NetKit console';
   const dialogs = [];

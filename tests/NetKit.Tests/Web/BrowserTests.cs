@@ -6,8 +6,8 @@ namespace NetKit.Tests.Web;
 /// <summary>
 /// The web console end to end in a real headless browser: Debian's chromium,
 /// driven by playwright-core (tests/browser/*.mjs, installed by tests/install-peers.sh),
-/// against `netkit serve smtp web` on free loopback ports with a data directory of its own.
-/// Mail is sent over SMTP by Python's smtplib while the page is open.
+/// against `netkit serve web ...` on free loopback ports with a data directory of its own.
+/// Mail arrives over SMTP from Python's smtplib, news over NNTP from nntplib, while the page is open.
 /// </summary>
 public sealed class BrowserTests(ITestOutputHelper output)
 {
@@ -19,7 +19,37 @@ public sealed class BrowserTests(ITestOutputHelper output)
     public Task Console_hostileHtml_runsNoScriptAndLoadsNothingUntilRemoteContentIsAllowed() =>
         RunScriptAsync("security-e2e.mjs", expectedSteps: 5);
 
-    private async Task RunScriptAsync(string script, int expectedSteps)
+    [Fact]
+    public async Task Console_newsAndFiles_threadArticlesAndBrowseAndDownloadFtpAndGopherRoots()
+    {
+        var data = Directory.CreateTempSubdirectory("netkit-browser-test-").FullName;
+        string[] roots = [Path.Combine(data, "ftp"), Path.Combine(data, "gopher")];
+        foreach (var root in roots)
+        {
+            Directory.CreateDirectory(root);
+        }
+
+        await RunScriptAsync(
+            "browse-e2e.mjs",
+            expectedSteps: 5,
+            data,
+            ["nntp=127.0.0.1:0", "ftp=127.0.0.1:0", "gopher=127.0.0.1:0", "--newsgroup", "netkit.test", "--ftp-root", roots[0], "--gopher-root", roots[1]],
+            serve => ["--nntp", $"127.0.0.1:{serve.Port("nntp")}", "--group", "netkit.test", "--ftp-root", roots[0], "--gopher-root", roots[1]]);
+    }
+
+    private Task RunScriptAsync(string script, int expectedSteps) =>
+        RunScriptAsync(
+            script,
+            expectedSteps,
+            Directory.CreateTempSubdirectory("netkit-browser-test-").FullName,
+            ["smtp=127.0.0.1:0", "--catch-all"],
+            serve => ["--smtp", $"127.0.0.1:{serve.Port("smtp")}"]);
+
+    /// <summary>
+    /// Starts `netkit serve web=127.0.0.1:0 SERVICES... --data DATA` (DATA is deleted at the end),
+    /// runs `node tests/browser/SCRIPT --web URL --out SCREENSHOTS ARGS...` and checks it passed every step.
+    /// </summary>
+    private async Task RunScriptAsync(string script, int expectedSteps, string data, string[] services, Func<ServeProcess, string[]> scriptArguments)
     {
         var browserTests = BrowserTestFiles.Folder;
         var name = Path.GetFileNameWithoutExtension(script);
@@ -29,17 +59,16 @@ public sealed class BrowserTests(ITestOutputHelper output)
             File.Delete(old);
         }
 
-        var data = Directory.CreateTempSubdirectory("netkit-browser-test-").FullName;
         try
         {
-            await using var serve = await ServeProcess.StartAsync("smtp=127.0.0.1:0", "web=127.0.0.1:0", "--data", data, "--catch-all");
+            await using var serve = await ServeProcess.StartAsync(["web=127.0.0.1:0", "--data", data, .. services]);
             var result = await ProcessRunner.RunAsync(
                 BrowserTestFiles.Node,
                 [Path.Combine(browserTests, script),
                     "--web", $"http://127.0.0.1:{serve.Port("web")}",
-                    "--smtp", $"127.0.0.1:{serve.Port("smtp")}",
                     "--out", screenshots,
-                    "--chromium", BrowserTestFiles.Chromium],
+                    "--chromium", BrowserTestFiles.Chromium,
+                    .. scriptArguments(serve)],
                 timeout: TimeSpan.FromSeconds(50));
             output.WriteLine(result.ToString());
             output.WriteLine($"screenshots: {screenshots}");
