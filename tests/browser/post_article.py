@@ -4,6 +4,7 @@ Reads a JSON spec on stdin: {"host", "port", "group", "from", "subject", "text",
 The article is UTF-8, 8bit.
 """
 import email.header
+import email.utils
 import json
 import sys
 import warnings
@@ -16,7 +17,8 @@ with warnings.catch_warnings():
 def main():
     spec = json.load(sys.stdin)
     subject = email.header.Header(spec["subject"], "utf-8").encode()
-    lines = [f"From: {spec['from']}", f"Newsgroups: {spec['group']}", f"Subject: {subject}",
+    sender = email.utils.formataddr(email.utils.parseaddr(spec["from"]), "utf-8")
+    lines = [f"From: {sender}", f"Newsgroups: {spec['group']}", f"Subject: {subject}",
              f"Message-ID: {spec['messageId']}", "MIME-Version: 1.0",
              "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit"]
     if spec.get("references"):

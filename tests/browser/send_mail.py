@@ -30,6 +30,11 @@ def attachment(spec):
             "Content-Transfer-Encoding: base64\r\n\r\n").encode("ascii") + data
 
 
+def address(text, charset):
+    """'Name <a@b>' with the name as an RFC 2047 encoded word where it is not ASCII."""
+    return email.utils.formataddr(email.utils.parseaddr(text), charset)
+
+
 def multipart(subtype, parts, boundary):
     out = f"Content-Type: multipart/{subtype}; boundary=\"{boundary}\"\r\n\r\n".encode("ascii")
     for p in parts:
@@ -42,7 +47,8 @@ def main():
     charset = spec.get("charset", "utf-8")
     message_id = email.utils.make_msgid(domain="netkit.test")
     subject = email.header.Header(spec["subject"], charset).encode(linesep="\r\n")
-    head = (f"From: {spec['from']}\r\nTo: {spec['to']}\r\nSubject: {subject}\r\n"
+    sender, recipient = address(spec["from"], charset), address(spec["to"], charset)
+    head = (f"From: {sender}\r\nTo: {recipient}\r\nSubject: {subject}\r\n"
             f"Date: {email.utils.formatdate(localtime=True)}\r\nMessage-ID: {message_id}\r\nMIME-Version: 1.0\r\n").encode("ascii")
     body = [part("text/plain", charset, spec["text"])]
     if spec.get("html"):

@@ -43,11 +43,27 @@ function headersPanel(message) {
       h('tr', { testid: 'header-row' }, h('th', { scope: 'row' }, header.name), h('td', {}, header.value)))));
 }
 
+/**
+ * The source is bytes: UTF-8 when it is valid UTF-8, else the first charset= it
+ * names (8bit Windows-1251, KOI8-R ...), else Windows-1252, which maps every byte.
+ */
+export function decodeSource(bytes) {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const named = /charset\s*=\s*"?([A-Za-z0-9_.:-]+)/i.exec(new TextDecoder('windows-1252').decode(bytes))?.[1];
+    try {
+      return new TextDecoder(named ?? 'windows-1252').decode(bytes);
+    } catch {
+      return new TextDecoder('windows-1252').decode(bytes);
+    }
+  }
+}
+
 function rawPanel(message) {
   const source = h('pre', { class: 'raw', testid: 'message-raw' }, 'Loading…');
   getText(`/api/messages/${message.id}/raw`).then(bytes => {
-    // The source is bytes; show it as UTF-8 where it is, with U+FFFD where it is not.
-    source.textContent = new TextDecoder('utf-8').decode(bytes);
+    source.textContent = decodeSource(bytes);
   }, error => {
     source.textContent = `Could not load the source: ${error.message}`;
   });

@@ -3,6 +3,7 @@
 import { getJson, getText, query } from './api.js';
 import { h, replace } from './dom.js';
 import { date, number } from './format.js';
+import { decodeSource } from './message.js';
 
 const pageSize = 200;
 
@@ -75,7 +76,7 @@ export function create() {
       raw.addEventListener('toggle', async () => {
         if (!raw.open || source.textContent) return;
         try {
-          source.textContent = new TextDecoder('utf-8').decode(await getText(`/api/news/groups/${encodeURIComponent(name)}/articles/${n}/raw`));
+          source.textContent = decodeSource(await getText(`/api/news/groups/${encodeURIComponent(name)}/articles/${n}/raw`));
         } catch (error) {
           source.textContent = error.message;
         }
