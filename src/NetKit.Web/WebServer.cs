@@ -86,6 +86,8 @@ public sealed class WebServer(ServeContext context, WebServerOptions options) : 
         StatusApi.Map(app);
         MailApi.Map(app);
         EventsApi.Map(app);
+        NewsApi.Map(app);
+        FilesApi.Map(app);
         StaticContent.Map(app);
         return app;
     }
