@@ -55,7 +55,7 @@ public sealed partial class MailStore
         }, raw.LongLength, ct).ConfigureAwait(false);
         if (stored is not null)
         {
-            OnMailboxChanged(normalized, mailbox);
+            OnMailboxChanged(normalized, mailbox, [stored.Id]);
         }
 
         return stored;
@@ -157,10 +157,11 @@ public sealed partial class MailStore
     {
         ArgumentNullException.ThrowIfNull(mailbox);
         var normalized = MailUserNames.NormalizeAccount(account);
-        var deleted = await DeleteMessagesAsync(entryIds, ct).ConfigureAwait(false);
+        var ids = entryIds.ToArray();
+        var deleted = await DeleteMessagesAsync(ids, ct).ConfigureAwait(false);
         if (deleted > 0)
         {
-            OnMailboxChanged(normalized, mailbox);
+            OnMailboxChanged(normalized, mailbox, removed: ids);
         }
 
         return deleted;

@@ -1,0 +1,81 @@
+using MimeKit;
+using NetKit.Mail;
+
+namespace NetKit.Web.Api;
+
+/// <summary>Turns stored messages into the API's views with MimeKit: decoded addresses and subject, text, attachments.</summary>
+internal static class MessageViews
+{
+    private const int PreviewLength = 120;
+
+    public static MimeMessage Parse(byte[] raw)
+    {
+        MailCharsets.EnsureRegistered(); // windows-1251, koi8-r, ... for MimeKit's charset decoding.
+        using var stream = new MemoryStream(raw, writable: false);
+        return MimeMessage.Load(stream);
+    }
+
+    public static MessageSummaryView Summary(MessageSummary stored, MimeMessage message) => new()
+    {
+        Id = stored.Id,
+        Account = stored.Account,
+        Mailbox = stored.Mailbox,
+        Uid = stored.Uid,
+        From = message.From.Count > 0 ? string.Join(", ", message.From.Select(a => a.ToString())) : stored.From,
+        To = [.. message.To.Select(a => a.ToString())],
+        Cc = [.. message.Cc.Select(a => a.ToString())],
+        Subject = message.Subject ?? stored.Subject,
+        Date = stored.Date,
+        ReceivedAt = stored.InternalDate,
+        Size = stored.Size,
+        Flags = stored.Flags.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+        HasAttachments = stored.AttachmentCount > 0 || message.Attachments.Any(),
+        Preview = Preview(Text(message)),
+    };
+
+    public static MessageDetailView Detail(MessageSummary stored, MimeMessage message) => new(Summary(stored, message))
+    {
+        Headers = Headers(message.Headers),
+        Text = Text(message),
+        HasHtml = message.HtmlBody is not null,
+        Attachments = [.. Attachments(message).Select((part, index) => new AttachmentView(index, FileName(part, index), part.ContentType.MimeType, Content(part).LongLength))],
+    };
+
+    public static IReadOnlyList<HeaderView> Headers(HeaderList headers) => [.. headers.Select(h => new HeaderView(h.Field, h.Value))];
+
+    /// <summary>The plain part; else the HTML part as text; else nothing.</summary>
+    public static string Text(MimeMessage message) =>
+        message.TextBody ?? (message.HtmlBody is { } html ? HtmlText.Convert(html) : "");
+
+    public static IReadOnlyList<MimeEntity> Attachments(MimeMessage message) => [.. message.Attachments];
+
+    public static string FileName(MimeEntity part, int index) => part switch
+    {
+        MimePart { FileName: { Length: > 0 } name } => name,
+        MessagePart { Message.Subject: { Length: > 0 } subject } => subject + ".eml",
+        _ => $"part-{index}",
+    };
+
+    /// <summary>An attachment's bytes, transfer encoding undone (an attached message: as it is written).</summary>
+    public static byte[] Content(MimeEntity part)
+    {
+        using var output = new MemoryStream();
+        switch (part)
+        {
+            case MimePart { Content: { } content }:
+                content.DecodeTo(output);
+                break;
+            case MessagePart { Message: { } attached }:
+                attached.WriteTo(output);
+                break;
+        }
+
+        return output.ToArray();
+    }
+
+    private static string Preview(string text)
+    {
+        var collapsed = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return collapsed.Length <= PreviewLength ? collapsed : collapsed[..PreviewLength];
+    }
+}
