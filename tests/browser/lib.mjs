@@ -44,7 +44,12 @@ export async function run(name, required, body) {
   page.setDefaultTimeout(10_000);
   const problems = [];
   page.on('pageerror', error => problems.push(`page error: ${error.message}`));
-  page.on('console', message => { if (message.type() === 'error') console.log(`console error: ${message.text()}`); });
+  // The console's own errors are worth seeing; the message frame's (blocked scripts, CSP refusals) are the point of the sandbox.
+  page.on('console', message => {
+    if (message.type() === 'error' && !/\/api\/messages\/\d+\/html/.test(message.location().url ?? '') && !/sandboxed|Content Security Policy/.test(message.text())) {
+      console.log(`console error: ${message.text()}`);
+    }
+  });
   let shots = 0;
   const screenshot = async label => {
     const file = path.join(options.out, `${name}-${String(++shots).padStart(2, '0')}-${label}.png`);

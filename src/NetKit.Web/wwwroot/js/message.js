@@ -86,7 +86,7 @@ function attachmentsPanel(message) {
 
 /** The message view: shows message `id` (or nothing), `onDeleted(id)` after a delete. */
 export function messageView({ onDeleted, onClose }) {
-  const element = h('article', { class: 'message', testid: 'message-view', 'aria-live': 'polite', hidden: true });
+  const element = h('article', { class: 'message', testid: 'message-view', 'aria-label': 'Message', hidden: true });
   let shown = null;
   let loading = null;
 
