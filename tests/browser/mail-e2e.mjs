@@ -113,8 +113,23 @@ await run('mail-e2e', ['smtp'], async ({ options, page, step, screenshot }) => {
     await page.locator('[data-testid="message-count"]', { hasText: /^2 / }).waitFor();
   });
 
+  await step('a search by sender finds the second message only', async () => {
+    await page.locator('[data-testid="mail-search"] summary').click();
+    await page.getByTestId('search-from').fill('carol@');
+    await page.getByTestId('search-from').press('Enter');
+    await page.locator('[data-testid="message-count"]', { hasText: /^1 / }).waitFor();
+    equal(JSON.stringify(await page.getByTestId('row-subject').allTextContents()), '["Plain second message"]', 'rows after the search by sender');
+    await page.getByTestId('search-reset').click();
+    await page.locator('[data-testid="message-count"]', { hasText: /^2 / }).waitFor();
+  });
+
   await step('deleting the open message removes it from the list', async () => {
+    await row(page, 'Plain second message').getByTestId('message-link').click();
+    await page.getByTestId('message-subject').filter({ hasText: 'Plain second message' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('message-view').waitFor({ state: 'hidden' });
     await row(page, subject).getByTestId('message-link').click();
+    await page.getByTestId('message-subject').filter({ hasText: subject }).waitFor();
     const id = (await page.getByTestId('message-subject').getAttribute('data-id'));
     await page.getByTestId('delete-message').click();
     await row(page, subject).waitFor({ state: 'detached' });

@@ -13,7 +13,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
 {
     [Fact]
     public Task Console_mailSentOverSmtp_appearsLiveRendersCyrillicDownloadsAndDeletes() =>
-        RunScriptAsync("mail-e2e.mjs", expectedSteps: 13);
+        RunScriptAsync("mail-e2e.mjs", expectedSteps: 14);
 
     [Fact]
     public Task Console_hostileHtml_runsNoScriptAndLoadsNothingUntilRemoteContentIsAllowed() =>

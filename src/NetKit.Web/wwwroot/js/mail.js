@@ -156,20 +156,26 @@ export function create() {
     }
   });
 
-  // New mail: list again (the server applies the search), marking what is new.
+  // New mail: list again (the server applies the search), marking what is new;
+  // at most one reload per 200 ms, so a flood of deliveries does not flood the API.
   let pending = new Set();
   let reloadTimer = 0;
   const offMessage = on('message', summary => {
     pending.add(summary.id);
-    clearTimeout(reloadTimer);
+    if (reloadTimer) return;
     reloadTimer = setTimeout(() => {
+      reloadTimer = 0;
       const fresh = pending;
       pending = new Set();
       loadMessages({ freshIds: fresh });
       loadMailboxes();
-    }, 150);
+    }, 200);
   });
   const offDeleted = on('deleted', data => dropRows(data.ids ?? []));
+
+  element.addEventListener('keydown', event => {
+    if (event.key === 'Escape' && view.shown !== null && !event.target.closest('input')) location.hash = '#/mail';
+  });
 
   loadMailboxes();
   loadMessages();
