@@ -21,9 +21,9 @@ internal static class MessageViews
         Account = stored.Account,
         Mailbox = stored.Mailbox,
         Uid = stored.Uid,
-        From = message.From.Count > 0 ? string.Join(", ", message.From.Select(a => a.ToString())) : stored.From,
-        To = [.. message.To.Select(a => a.ToString())],
-        Cc = [.. message.Cc.Select(a => a.ToString())],
+        From = message.From.Count > 0 ? Addresses(message.From) : stored.From,
+        To = [.. message.To.Select(Address)],
+        Cc = [.. message.Cc.Select(Address)],
         Subject = message.Subject ?? stored.Subject,
         Date = stored.Date,
         ReceivedAt = stored.InternalDate,
@@ -40,6 +40,17 @@ internal static class MessageViews
         HasHtml = message.HtmlBody is not null,
         Attachments = [.. Attachments(message).Select((part, index) => new AttachmentView(index, FileName(part, index), part.ContentType.MimeType, Content(part).LongLength))],
     };
+
+    /// <summary>An address as people write it: "Name &lt;user@host&gt;" (no quotes, no encoded words), or just the address.</summary>
+    public static string Address(InternetAddress address) => address switch
+    {
+        MailboxAddress { Name.Length: > 0 } mailbox => $"{mailbox.Name} <{mailbox.Address}>",
+        MailboxAddress mailbox => mailbox.Address,
+        GroupAddress group => $"{group.Name}: {Addresses(group.Members)};",
+        _ => address.ToString(),
+    };
+
+    public static string Addresses(InternetAddressList addresses) => string.Join(", ", addresses.Select(Address));
 
     public static IReadOnlyList<HeaderView> Headers(HeaderList headers) => [.. headers.Select(h => new HeaderView(h.Field, h.Value))];
 

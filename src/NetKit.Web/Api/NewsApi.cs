@@ -74,7 +74,7 @@ internal static class NewsApi
 
         var message = MessageViews.Parse(article.Raw);
         return TypedResults.Ok(new NewsArticleView(
-            article.Number, article.MessageId, message.Subject ?? "", string.Join(", ", message.From.Select(a => a.ToString())),
+            article.Number, article.MessageId, message.Subject ?? "", MessageViews.Addresses(message.From),
             message.Headers.Contains(HeaderId.Date) ? message.Date : null, MessageViews.Headers(message.Headers), MessageViews.Text(message)));
     }
 
@@ -105,7 +105,7 @@ internal static class NewsApi
     private static string DecodeText(string value) => Rfc2047.DecodeText(Encoding.UTF8.GetBytes(value));
 
     private static string DecodeAddresses(string value) =>
-        InternetAddressList.TryParse(value, out var list) && list.Count > 0 ? string.Join(", ", list.Select(a => a.ToString())) : DecodeText(value);
+        InternetAddressList.TryParse(value, out var list) && list.Count > 0 ? MessageViews.Addresses(list) : DecodeText(value);
 
     private static DateTimeOffset? ParseDate(string value) => DateUtils.TryParse(value, out var date) ? date : null;
 }
