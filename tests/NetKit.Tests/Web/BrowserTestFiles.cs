@@ -1,22 +1,10 @@
-using System.Text.RegularExpressions;
 using NetKit.Tests.Support;
 
 namespace NetKit.Tests.Web;
 
 /// <summary>Where the browser tests' programs are: node, chromium, and tests/browser with its node_modules.</summary>
-internal static partial class BrowserTestFiles
+internal static class BrowserTestFiles
 {
-    /// <summary>The console's URL from the table `netkit serve` prints (its row reads "web  http://127.0.0.1:N").</summary>
-    public static string WebUrl(ServeProcess serve)
-    {
-        var row = WebRow().Match(serve.Process.Stdout);
-        Assert.True(row.Success, $"netkit serve's table has no http row for web.\n{serve.Process.Output()}");
-        return row.Groups["url"].Value;
-    }
-
-    [GeneratedRegex(@"^\s*web\s+(?<url>http://\S+?)/?\s*$", RegexOptions.Multiline)]
-    private static partial Regex WebRow();
-
     private const string Install = "run tests/install-peers.sh (it installs chromium and runs npm ci in tests/browser)";
 
     public static string Node => PeerPrograms.Require("node", "nodejs");

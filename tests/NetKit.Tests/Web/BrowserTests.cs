@@ -65,7 +65,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
             var result = await ProcessRunner.RunAsync(
                 BrowserTestFiles.Node,
                 [Path.Combine(browserTests, script),
-                    "--web", BrowserTestFiles.WebUrl(serve),
+                    "--web", $"http://127.0.0.1:{serve.Port("web", "http")}",
                     "--out", screenshots,
                     "--chromium", BrowserTestFiles.Chromium,
                     .. scriptArguments(serve)],
