@@ -45,10 +45,14 @@ export async function run(name, required, body) {
   const problems = [];
   page.on('pageerror', error => problems.push(`page error: ${error.message}`));
   // The console's own errors are worth seeing; the message frame's (blocked scripts, CSP refusals) are the point of the sandbox.
+  // The message frame's refusals (blocked scripts, its own CSP: default-src 'none') are the point
+  // of the sandbox; a refusal by the console's policy (the only one with 'self') is a bug.
   page.on('console', message => {
-    if (message.type() === 'error' && !/\/api\/messages\/\d+\/html/.test(message.location().url ?? '') && !/sandboxed|Content Security Policy/.test(message.text())) {
-      console.log(`console error: ${message.text()}`);
-    }
+    if (message.type() !== 'error') return;
+    const text = message.text();
+    if (/Content Security Policy/.test(text) && /'self'|object-src|base-uri/.test(text)) problems.push(`CSP violation in the console: ${text}`);
+    else if (/sandboxed|Content Security Policy/.test(text) || /\/api\/messages\/\d+\/html/.test(message.location().url ?? '')) return;
+    console.log(`console error: ${text}`);
   });
   let shots = 0;
   const screenshot = async label => {

@@ -38,7 +38,7 @@ await run('security-e2e', ['smtp'], async ({ options, page, step, screenshot }) 
   page.on('dialog', dialog => { dialogs.push(dialog.message()); dialog.dismiss(); });
   const quiet = async what => {
     // Give anything that might fire a moment; the listener and the page must stay untouched.
-    await page.waitForTimeout(700);
+    await page.waitForTimeout(500);
     equal(JSON.stringify(hits), '[]', `requests to the trap listener ${what}`);
     equal(await page.title(), title, `page title ${what}`);
     equal(JSON.stringify(dialogs), '[]', `dialogs ${what}`);
