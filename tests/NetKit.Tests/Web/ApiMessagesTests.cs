@@ -170,6 +170,22 @@ public sealed class ApiMessagesTests
     }
 
     [Fact]
+    public async Task Cyrillic_windows1251_raw8bitHeaders_readInTheBodysCharset()
+    {
+        MailCharsets.EnsureRegistered();
+        var cp1251 = Encoding.GetEncoding("windows-1251");
+        var message = "From: Алиса <alice@example.org>\nTo: bob@localhost\nSubject: Отчёт за ноябрь\nMIME-Version: 1.0\n"
+            + "Content-Type: text/plain; charset=windows-1251\nContent-Transfer-Encoding: 8bit\n\nВсё готово.\n";
+        await using var web = await ApiTestServer.StartAsync();
+        var id = await web.DeliverAsync(message, encoding: cp1251);
+
+        var detail = await web.GetJsonAsync($"/api/messages/{id}");
+        Assert.Equal("Отчёт за ноябрь", detail.GetProperty("subject").GetString());
+        Assert.Equal("Алиса <alice@example.org>", detail.GetProperty("from").GetString());
+        Assert.Equal("Всё готово.", detail.GetProperty("text").GetString()!.Trim());
+    }
+
+    [Fact]
     public async Task Delete_oneThenAll_withFilters()
     {
         await using var web = await ApiTestServer.StartAsync();
