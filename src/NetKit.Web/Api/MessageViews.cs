@@ -108,6 +108,12 @@ internal static class MessageViews
     private static string Preview(string text)
     {
         var collapsed = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return collapsed.Length <= PreviewLength ? collapsed : collapsed[..PreviewLength];
+        if (collapsed.Length <= PreviewLength)
+        {
+            return collapsed;
+        }
+
+        var cut = char.IsHighSurrogate(collapsed[PreviewLength - 1]) ? PreviewLength - 1 : PreviewLength; // Never half an emoji.
+        return collapsed[..cut];
     }
 }
