@@ -24,6 +24,7 @@ public sealed class WebServer(ServeContext context, WebServerOptions options) : 
     private readonly ConnectionCounter _connections = new();
     private WebApplication? _app;
     private MailFeed? _feed;
+    private int _stopped;
 
     public string Scheme => "http";
 
@@ -94,6 +95,11 @@ public sealed class WebServer(ServeContext context, WebServerOptions options) : 
 
     public async Task StopAsync(CancellationToken ct)
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         if (_feed is not null)
         {
             await _feed.DisposeAsync().ConfigureAwait(false); // Ends the event streams, so stopping need not wait for them.

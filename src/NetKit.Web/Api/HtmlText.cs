@@ -27,6 +27,11 @@ internal static class HtmlText
                     hidden = Math.Max(0, hidden + (tag.IsEndTag ? -1 : tag.IsEmptyElement ? 0 : 1));
                     break;
                 case HtmlTagToken tag when Blocks.Contains(tag.Name):
+                    while (text.Length > 0 && text[^1] == ' ')
+                    {
+                        text.Length--;
+                    }
+
                     if (text.Length > 0 && text[^1] != '\n')
                     {
                         text.Append('\n');
@@ -34,11 +39,27 @@ internal static class HtmlText
 
                     break;
                 case HtmlDataToken data when hidden == 0:
-                    text.Append(data.Data);
+                    AppendCollapsed(text, data.Data);
                     break;
             }
         }
 
         return text.ToString().Trim();
+    }
+
+    /// <summary>HTML's own rule: a run of white space is one space (line breaks come from the blocks).</summary>
+    private static void AppendCollapsed(StringBuilder text, string data)
+    {
+        foreach (var c in data)
+        {
+            if (!char.IsWhiteSpace(c))
+            {
+                text.Append(c);
+            }
+            else if (text.Length > 0 && text[^1] is not (' ' or '\n'))
+            {
+                text.Append(' ');
+            }
+        }
     }
 }

@@ -126,11 +126,20 @@ internal static class MailApi
     /// <summary>Every message, of an account, or of one mailbox, newest first.</summary>
     private static async Task<IEnumerable<MessageSummary>> ListAsync(MailStore store, string? account, string? mailbox, CancellationToken ct)
     {
-        IEnumerable<MessageSummary> all = string.IsNullOrEmpty(account)
-            ? await store.ListMessagesAsync(null, ct)
-            : string.IsNullOrEmpty(mailbox)
-                ? await store.ListMessagesAsync(account, ct)
-                : await store.ListMessagesAsync(account, mailbox, ct);
+        IEnumerable<MessageSummary> all;
+        try
+        {
+            all = string.IsNullOrEmpty(account)
+                ? await store.ListMessagesAsync(null, ct)
+                : string.IsNullOrEmpty(mailbox)
+                    ? await store.ListMessagesAsync(account, ct)
+                    : await store.ListMessagesAsync(account, mailbox, ct);
+        }
+        catch (MailStoreException) when (account is not null)
+        {
+            return []; // The store refuses a name no account can have: nothing matches it.
+        }
+
         if (string.IsNullOrEmpty(account) && !string.IsNullOrEmpty(mailbox))
         {
             all = all.Where(m => string.Equals(m.Mailbox, mailbox, StringComparison.OrdinalIgnoreCase));

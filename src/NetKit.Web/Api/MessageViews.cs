@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Unicode;
 using MimeKit;
 using NetKit.Mail;
 
@@ -8,11 +10,30 @@ internal static class MessageViews
 {
     private const int PreviewLength = 120;
 
+    /// <summary>
+    /// Parses a stored message. Headers in raw 8-bit that is not UTF-8 (old mailers write
+    /// windows-1251 or koi8-r straight into Subject) are read in the charset of the message's
+    /// first text part, the best guess there is; MimeKit's default would show Latin-1 mojibake.
+    /// </summary>
     public static MimeMessage Parse(byte[] raw)
     {
         MailCharsets.EnsureRegistered(); // windows-1251, koi8-r, ... for MimeKit's charset decoding.
+        var message = Load(raw, ParserOptions.Default);
+        if (message.Headers.Any(h => !Utf8.IsValid(h.RawValue))
+            && message.BodyParts.OfType<TextPart>().Select(p => p.ContentType.CharsetEncoding).FirstOrDefault(e => e is not null && e.CodePage != Encoding.UTF8.CodePage) is { } charset)
+        {
+            var options = ParserOptions.Default.Clone();
+            options.CharsetEncoding = charset;
+            message = Load(raw, options);
+        }
+
+        return message;
+    }
+
+    private static MimeMessage Load(byte[] raw, ParserOptions options)
+    {
         using var stream = new MemoryStream(raw, writable: false);
-        return MimeMessage.Load(stream);
+        return MimeMessage.Load(options, stream);
     }
 
     public static MessageSummaryView Summary(MessageSummary stored, MimeMessage message) => new()
@@ -87,6 +108,12 @@ internal static class MessageViews
     private static string Preview(string text)
     {
         var collapsed = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return collapsed.Length <= PreviewLength ? collapsed : collapsed[..PreviewLength];
+        if (collapsed.Length <= PreviewLength)
+        {
+            return collapsed;
+        }
+
+        var cut = char.IsHighSurrogate(collapsed[PreviewLength - 1]) ? PreviewLength - 1 : PreviewLength; // Never half an emoji.
+        return collapsed[..cut];
     }
 }

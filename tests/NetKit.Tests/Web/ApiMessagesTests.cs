@@ -63,6 +63,7 @@ public sealed class ApiMessagesTests
         Assert.Equal(first, Single(await web.GetJsonAsync("/api/messages?q=apples")));
         Assert.Equal(second, Single(await web.GetJsonAsync("/api/messages?account=carol")));
         Assert.Equal(0, (await web.GetJsonAsync("/api/messages?to=nobody")).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await web.GetJsonAsync("/api/messages?account=%01bad")).GetProperty("total").GetInt32());
         var page = await web.GetJsonAsync("/api/messages?limit=1&offset=1");
         Assert.Equal(2, page.GetProperty("total").GetInt32());
         Assert.Equal(first, page.GetProperty("items")[0].GetProperty("id").GetInt64());
@@ -143,7 +144,7 @@ public sealed class ApiMessagesTests
     public async Task Html_withoutPlainPart_isTheTextAndNoHtmlIs404()
     {
         await using var web = await ApiTestServer.StartAsync();
-        var htmlOnly = await web.DeliverAsync("Subject: h\nContent-Type: text/html; charset=utf-8\n\n<html><head><style>p{}</style></head><body><p>Line one</p><p>Line &amp; two</p><script>x()</script></body></html>\n");
+        var htmlOnly = await web.DeliverAsync("Subject: h\nContent-Type: text/html; charset=utf-8\n\n<html><head><style>p{}</style></head><body><p>Line\n   one </p><p>Line &amp; two</p><script>x()</script></body></html>\n");
         var plain = await web.DeliverAsync(ApiTestServer.Message("plain"));
 
         Assert.Equal("Line one\nLine & two", (await web.GetJsonAsync($"/api/messages/{htmlOnly}")).GetProperty("text").GetString());
@@ -167,6 +168,22 @@ public sealed class ApiMessagesTests
         Assert.Equal("Алиса <alice@example.org>", detail.GetProperty("from").GetString());
         Assert.Equal("Здравствуйте, Боб! Это письмо.", detail.GetProperty("text").GetString()!.Trim());
         Assert.Equal("Здравствуйте, Боб! Это письмо.", Assert.Single((await web.GetJsonAsync("/api/messages?subject=привет")).GetProperty("items").EnumerateArray()).GetProperty("preview").GetString());
+    }
+
+    [Fact]
+    public async Task Cyrillic_windows1251_raw8bitHeaders_readInTheBodysCharset()
+    {
+        MailCharsets.EnsureRegistered();
+        var cp1251 = Encoding.GetEncoding("windows-1251");
+        var message = "From: Алиса <alice@example.org>\nTo: bob@localhost\nSubject: Отчёт за ноябрь\nMIME-Version: 1.0\n"
+            + "Content-Type: text/plain; charset=windows-1251\nContent-Transfer-Encoding: 8bit\n\nВсё готово.\n";
+        await using var web = await ApiTestServer.StartAsync();
+        var id = await web.DeliverAsync(message, encoding: cp1251);
+
+        var detail = await web.GetJsonAsync($"/api/messages/{id}");
+        Assert.Equal("Отчёт за ноябрь", detail.GetProperty("subject").GetString());
+        Assert.Equal("Алиса <alice@example.org>", detail.GetProperty("from").GetString());
+        Assert.Equal("Всё готово.", detail.GetProperty("text").GetString()!.Trim());
     }
 
     [Fact]
