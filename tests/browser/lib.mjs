@@ -41,7 +41,7 @@ export async function run(name, required, body) {
   const browser = await chromium.launch({ executablePath: options.chromium, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(15_000);
   const problems = [];
   page.on('pageerror', error => problems.push(`page error: ${error.message}`));
   // The console's own errors are worth seeing; the message frame's (blocked scripts, CSP refusals) are the point of the sandbox.

@@ -69,7 +69,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
                     "--out", screenshots,
                     "--chromium", BrowserTestFiles.Chromium,
                     .. scriptArguments(serve)],
-                timeout: TimeSpan.FromSeconds(50));
+                timeout: TimeSpan.FromSeconds(90));
             output.WriteLine(result.ToString());
             output.WriteLine($"screenshots: {screenshots}");
             Assert.True(result.ExitCode == 0, $"{result}\n--- netkit serve:\n{serve.Process.Output()}");
