@@ -2,7 +2,7 @@
 // connections (refreshed every two seconds), and what the stores hold.
 import { getJson } from './api.js';
 import { h, replace } from './dom.js';
-import { date, duration, number } from './format.js';
+import { count, date, duration, number } from './format.js';
 
 const refreshMs = 2000;
 
@@ -51,7 +51,7 @@ export function create() {
           h('td', { class: 'num', testid: 'service-total' }, number(service.totalConnections)));
       }));
       replace(totals,
-        h('th', { scope: 'row' }, 'All'), h('td', {}, `${(status.services ?? []).length} listeners`),
+        h('th', { scope: 'row' }, 'All'), h('td', {}, count((status.services ?? []).length, 'listener')),
         h('td', { class: 'num', testid: 'total-active' }, number(active)),
         h('td', { class: 'num', testid: 'total-total' }, number(total)));
       await refreshStores();
@@ -70,7 +70,7 @@ export function create() {
       const messages = (mailboxes.items ?? []).reduce((sum, box) => sum + (box.messageCount ?? 0), 0);
       const accounts = new Set((mailboxes.items ?? []).map(box => box.account)).size;
       parts.push(h('dt', {}, 'Mail'), h('dd', { testid: 'mail-summary' },
-        h('a', { href: '#/mail' }, `${number(messages)} messages in ${number(mailboxes.total ?? 0)} mailboxes of ${number(accounts)} accounts`)));
+        h('a', { href: '#/mail' }, `${count(messages, 'message')} in ${count(mailboxes.total ?? 0, 'mailbox', 'mailboxes')} of ${count(accounts, 'account')}`)));
     } catch (error) {
       parts.push(h('dt', {}, 'Mail'), h('dd', {}, error.message));
     }
@@ -78,7 +78,7 @@ export function create() {
       const groups = await getJson('/api/news/groups');
       const articles = (groups.items ?? []).reduce((sum, group) => sum + (group.count ?? 0), 0);
       parts.push(h('dt', {}, 'News'), h('dd', { testid: 'news-summary' },
-        h('a', { href: '#/news' }, `${number(articles)} articles in ${number(groups.total ?? 0)} groups`)));
+        h('a', { href: '#/news' }, `${count(articles, 'article')} in ${count(groups.total ?? 0, 'group')}`)));
     } catch (error) {
       parts.push(h('dt', {}, 'News'), h('dd', {}, error.message));
     }

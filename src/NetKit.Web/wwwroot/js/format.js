@@ -45,3 +45,8 @@ export function list(values) {
 export function number(value) {
   return Number(value ?? 0).toLocaleString();
 }
+
+/** "1 message", "2 messages"; `plural` for words that do not just take an s. */
+export function count(value, word, plural = `${word}s`) {
+  return `${number(value)} ${Number(value) === 1 ? word : plural}`;
+}

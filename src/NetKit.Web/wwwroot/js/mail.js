@@ -2,7 +2,7 @@
 // /api/events), and the message chosen by #/mail/ID.
 import { getJson, query, remove } from './api.js';
 import { h, replace, toast } from './dom.js';
-import { age, date, number, size } from './format.js';
+import { age, count as counted, date, number, size } from './format.js';
 import { on } from './events.js';
 import { messageView } from './message.js';
 
@@ -107,7 +107,7 @@ export function create() {
   function renderRows(freshIds = new Set()) {
     replace(rows, state.items.map(message => messageRow(message, freshIds.has(message.id))));
     markSelected();
-    count.textContent = `${number(state.total)} message${state.total === 1 ? '' : 's'}`;
+    count.textContent = counted(state.total, 'message');
     empty.hidden = state.items.length > 0;
     more.hidden = state.items.length >= state.total;
     deleteAll.disabled = state.total === 0;
@@ -145,7 +145,7 @@ export function create() {
     if (!window.confirm(`Delete every message in ${scope}?`)) return;
     try {
       const result = await remove(query('/api/messages', { account: state.account, mailbox: state.mailbox }));
-      toast(`Deleted ${number(result?.deleted ?? 0)} messages.`);
+      toast(`Deleted ${counted(result?.deleted ?? 0, 'message')}.`);
       location.hash = '#/mail';
       state.items = [];
       state.total = 0;

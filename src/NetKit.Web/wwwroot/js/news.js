@@ -2,7 +2,7 @@
 // orders them and gives each its depth), and one article.
 import { getJson, getText, query } from './api.js';
 import { h, replace } from './dom.js';
-import { date, number } from './format.js';
+import { count, date, number } from './format.js';
 import { decodeSource } from './message.js';
 
 const pageSize = 200;
@@ -53,7 +53,7 @@ export function create() {
       more.addEventListener('click', () => loadArticles(name, items.length, items));
       replace(articles,
         h('h1', { testid: 'group-name' }, name),
-        h('p', { class: 'muted', testid: 'article-count' }, `${number(page.total)} articles`),
+        h('p', { class: 'muted', testid: 'article-count' }, count(page.total, 'article')),
         items.length === 0 ? h('p', { class: 'muted', testid: 'no-articles' }, 'No articles.') : null,
         h('ol', { class: 'thread', testid: 'article-list', 'aria-label': `Articles in ${name}, threaded` }, items.map(item =>
           h('li', { testid: 'article-row', dataset: { number: item.number, depth: item.depth ?? 0 }, class: `depth-${Math.min(item.depth ?? 0, 12)}` },
