@@ -7,10 +7,10 @@ public sealed class MailboxChangedEventArgs(string account, string mailbox, IRea
 
     public string Mailbox { get; } = mailbox;
 
-    /// <summary>The message ids a delivery or an append put in the mailbox (empty for other changes), for live views.</summary>
+    /// <summary>The message ids a delivery, an append, a copy or a move put in the mailbox (empty for other changes), for live views.</summary>
     public IReadOnlyList<long> Added { get; } = added ?? [];
 
-    /// <summary>The message ids an expunge took out of the mailbox (empty for other changes).</summary>
+    /// <summary>The message ids an expunge or a move took out of the mailbox (empty for other changes).</summary>
     public IReadOnlyList<long> Removed { get; } = removed ?? [];
 }
 

@@ -75,6 +75,28 @@ public sealed class ApiWaitAndEventsTests
         Assert.Equal([id], data.GetProperty("ids").EnumerateArray().Select(e => e.GetInt64()));
     }
 
+    [Fact]
+    public async Task Events_anImapStyleMoveIsANewMessageAndADeletion()
+    {
+        await using var web = await ApiTestServer.StartAsync();
+        var id = await web.DeliverAsync(ApiTestServer.Message("Move me"));
+        Assert.Equal(NetKit.Mail.MailboxResult.Done, await web.Mail.CreateMailboxAsync("bob", "Archive"));
+        using var response = await web.Http.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.StartsWith(":", await reader.ReadLineAsync());
+
+        Assert.NotNull(await web.Mail.CopyEntriesAsync("bob", "INBOX", [id], "Archive", move: true));
+
+        var (name, data) = await NextEventAsync(reader);
+        Assert.Equal("message", name);
+        Assert.Equal("Archive", data.GetProperty("mailbox").GetString());
+        Assert.Equal("Move me", data.GetProperty("subject").GetString());
+        Assert.NotEqual(id, data.GetProperty("id").GetInt64());
+        (name, data) = await NextEventAsync(reader);
+        Assert.Equal("deleted", name);
+        Assert.Equal([id], data.GetProperty("ids").EnumerateArray().Select(e => e.GetInt64()));
+    }
+
     /// <summary>The next event (comments skipped): its name and its JSON data.</summary>
     private static async Task<(string Name, JsonElement Data)> NextEventAsync(StreamReader reader)
     {
