@@ -72,12 +72,14 @@ public sealed class ApiNewsFilesStatusTests
         File.CreateSymbolicLink(Path.Combine(web.FtpRoot, "pub", "escape.txt"), secret);
         Directory.CreateSymbolicLink(Path.Combine(web.FtpRoot, "up"), web.Data);
         File.CreateSymbolicLink(Path.Combine(web.FtpRoot, "inside.txt"), Path.Combine(web.FtpRoot, "pub", "readme.txt"));
+        File.CreateSymbolicLink(Path.Combine(web.FtpRoot, "loop"), Path.Combine(web.FtpRoot, "loop"));
 
         var root = await web.GetJsonAsync("/api/files/ftp");
         Assert.Equal("/", root.GetProperty("path").GetString());
         var names = root.GetProperty("items").EnumerateArray().Select(i => (i.GetProperty("name").GetString(), i.GetProperty("type").GetString())).ToList();
         Assert.Contains(("pub", "dir"), names);
         Assert.Contains(("inside.txt", "file"), names);
+        Assert.DoesNotContain(names, n => n.Item1 == "loop"); // A link that leads nowhere is not listed.
 
         var pub = await web.GetJsonAsync("/api/files/ftp/pub");
         Assert.Equal("/pub", pub.GetProperty("path").GetString());
@@ -102,7 +104,7 @@ public sealed class ApiNewsFilesStatusTests
             Assert.Equal("gopher hello", await gopher.Content.ReadAsStringAsync());
         }
 
-        foreach (var escape in new[] { "/api/files/ftp/pub/escape.txt", "/api/files/ftp/up/secret.txt", "/api/files/ftp/up", "/api/files/ftp/pub/%2E%2E/%2E%2E/secret.txt", "/api/files/ftp/..%2Fsecret.txt", "/api/files/ftp/missing", "/api/files/etc/passwd" })
+        foreach (var escape in new[] { "/api/files/ftp/pub/escape.txt", "/api/files/ftp/up/secret.txt", "/api/files/ftp/up", "/api/files/ftp/pub/%2E%2E/%2E%2E/secret.txt", "/api/files/ftp/..%2Fsecret.txt", "/api/files/ftp/missing", "/api/files/ftp/loop", "/api/files/ftp/loop/x", "/api/files/etc/passwd" })
         {
             using var refused = await web.Http.GetAsync(escape);
             var body = await refused.Content.ReadAsStringAsync();
