@@ -63,7 +63,7 @@ public sealed partial class MailStore
         }, raw.LongLength, ct, shortContinuation).ConfigureAwait(false);
         foreach (var message in delivered)
         {
-            OnMailboxChanged(message.Account, message.Mailbox);
+            OnMailboxChanged(message.Account, message.Mailbox, [message.Id]);
         }
 
         return delivered;
@@ -221,6 +221,17 @@ public sealed partial class MailStore
     public async Task<IReadOnlyList<MailboxInfo>> ListMailboxesAsync(string account, CancellationToken ct = default) =>
         await QueryMailboxesAsync(account, " ORDER BY b.name", _ => { }, ct).ConfigureAwait(false);
 
+    /// <summary>Every mailbox of every account, by account and name (the web console's overview).</summary>
+    public async Task<IReadOnlyList<MailboxInfo>> ListAllMailboxesAsync(CancellationToken ct = default) =>
+        await QueryAsync(
+            """
+            SELECT b.id, b.account, b.name, b.uidvalidity, b.uidnext, (SELECT count(*) FROM entries e WHERE e.mailbox_id = b.id)
+            FROM mailboxes b ORDER BY b.account, b.name;
+            """,
+            _ => { },
+            ReadMailbox,
+            ct).ConfigureAwait(false);
+
     private Task<List<MailboxInfo>> QueryMailboxesAsync(string account, string rest, Action<SqliteParameterCollection> bind, CancellationToken ct)
     {
         var normalized = MailUserNames.NormalizeAccount(account);
@@ -234,9 +245,12 @@ public sealed partial class MailStore
                 p.AddWithValue("$account", normalized);
                 bind(p);
             },
-            row => new MailboxInfo(row.GetInt64(0), row.GetString(1), row.GetString(2), row.GetInt64(3), row.GetInt64(4), row.GetInt32(5)),
+            ReadMailbox,
             ct);
     }
+
+    private static MailboxInfo ReadMailbox(SqliteDataReader row) =>
+        new(row.GetInt64(0), row.GetString(1), row.GetString(2), row.GetInt64(3), row.GetInt64(4), row.GetInt32(5));
 
     /// <summary>
     /// Replaces a message's flags (IMAP STORE; space-separated, e.g. "\Seen \Flagged").
