@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using NetKit.Cli.Commands;
 
 namespace NetKit.Cli;
@@ -8,7 +9,13 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         Console.OutputEncoding = System.Text.Encoding.UTF8;
-        var root = new RootCommand("NetKit: network programming, the classic Internet services and protocols, on loopback or anywhere.");
+        // A Command named "netkit" rather than RootCommand: RootCommand takes its name from the
+        // entry assembly (NetKit.Cli), so help would print "Usage: NetKit.Cli ...".
+        var root = new Command("netkit", "NetKit: network programming, the classic Internet services and protocols, on loopback or anywhere.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(GreetCommand.Create());
         root.Subcommands.Add(ReverseCommand.Create());

@@ -258,6 +258,11 @@ public sealed class ImapParser(ImapRawCommand command, ImapLimits? limits = null
                 return [.. bytes];
             }
 
+            if (b == 0)
+            {
+                throw Error("a quoted string cannot hold NUL"); // RFC 9051 QUOTED-CHAR: CHAR is %x01-7F
+            }
+
             if (b == (byte)'\\')
             {
                 if (offset >= Line.Length || Line[offset] is not ((byte)'"' or (byte)'\\'))

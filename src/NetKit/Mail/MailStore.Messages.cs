@@ -21,7 +21,15 @@ public sealed partial class MailStore
     /// Stores the message once and puts it in the INBOX of each recipient's account (account and
     /// INBOX created on first use). Completes only once the message is durably committed.
     /// </summary>
-    public async Task<IReadOnlyList<StoredMessage>> DeliverAsync(MailDelivery delivery, CancellationToken ct = default)
+    public Task<IReadOnlyList<StoredMessage>> DeliverAsync(MailDelivery delivery, CancellationToken ct = default) =>
+        DeliverAsync(delivery, shortContinuation: false, ct);
+
+    /// <summary>
+    /// <see cref="DeliverAsync(MailDelivery, CancellationToken)"/>; with <paramref name="shortContinuation"/>
+    /// the caller's continuation runs on the writer's reply thread after the commit (no thread-pool
+    /// hand-off per message), so it must be short and never block: the SMTP server's 250.
+    /// </summary>
+    internal async Task<IReadOnlyList<StoredMessage>> DeliverAsync(MailDelivery delivery, bool shortContinuation, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         ArgumentNullException.ThrowIfNull(delivery.ReversePath);
@@ -52,7 +60,7 @@ public sealed partial class MailStore
             }
 
             return stored;
-        }, raw.LongLength, ct).ConfigureAwait(false);
+        }, raw.LongLength, ct, shortContinuation).ConfigureAwait(false);
         foreach (var message in delivered)
         {
             OnMailboxChanged(message.Account, message.Mailbox, [message.Id]);

@@ -26,6 +26,7 @@ public class CliBehaviourTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Usage:", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  netkit ", result.Stdout, StringComparison.Ordinal); // the tool's name, not the assembly's
         Assert.Equal("", result.Stderr);
     }
 

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace NetKit.Tests.Support;
@@ -14,8 +16,13 @@ public sealed class RawLineClient : IDisposable
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
     private readonly Socket _socket;
     private readonly List<byte> _pending = [];
+    private Stream _stream;
 
-    private RawLineClient(Socket socket) => _socket = socket;
+    private RawLineClient(Socket socket)
+    {
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: false);
+    }
 
     public static async Task<RawLineClient> ConnectAsync(int port, CancellationToken cancellationToken = default)
     {
@@ -36,7 +43,8 @@ public sealed class RawLineClient : IDisposable
     public async Task SendAsync(byte[] bytes, CancellationToken cancellationToken = default)
     {
         using var timeout = Timeout(cancellationToken);
-        await _socket.SendAsync(bytes, SocketFlags.None, timeout.Token);
+        await _stream.WriteAsync(bytes, timeout.Token);
+        await _stream.FlushAsync(timeout.Token);
     }
 
     public Task SendAsync(string text, CancellationToken cancellationToken = default) =>
@@ -57,10 +65,36 @@ public sealed class RawLineClient : IDisposable
                 return line;
             }
 
-            var n = await _socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+            var n = await _stream.ReadAsync(buffer, timeout.Token);
             if (n == 0)
             {
                 throw new IOException($"the server closed the connection before a whole line; pending: \"{Encoding.UTF8.GetString([.. _pending])}\"");
+            }
+
+            _pending.AddRange(buffer.AsSpan(0, n));
+        }
+    }
+
+    /// <summary>Everything up to and including the first <paramref name="marker"/>, decoded as UTF-8; fails if the connection ends first.</summary>
+    public async Task<string> ReadUntilAsync(string marker, CancellationToken cancellationToken = default)
+    {
+        using var timeout = Timeout(cancellationToken);
+        var wanted = Encoding.UTF8.GetBytes(marker);
+        var buffer = new byte[16 * 1024];
+        while (true)
+        {
+            var at = CollectionsMarshal.AsSpan(_pending).IndexOf(wanted);
+            if (at >= 0)
+            {
+                var text = Encoding.UTF8.GetString([.. _pending.Take(at + wanted.Length)]);
+                _pending.RemoveRange(0, at + wanted.Length);
+                return text;
+            }
+
+            var n = await _stream.ReadAsync(buffer, timeout.Token);
+            if (n == 0)
+            {
+                throw new IOException($"the server closed the connection before \"{marker}\"; pending: \"{Encoding.UTF8.GetString([.. _pending])}\"");
             }
 
             _pending.AddRange(buffer.AsSpan(0, n));
@@ -73,7 +107,7 @@ public sealed class RawLineClient : IDisposable
         using var timeout = Timeout(cancellationToken);
         var buffer = new byte[16 * 1024];
         int n;
-        while ((n = await _socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+        while ((n = await _stream.ReadAsync(buffer, timeout.Token)) > 0)
         {
             _pending.AddRange(buffer.AsSpan(0, n));
         }
@@ -81,6 +115,24 @@ public sealed class RawLineClient : IDisposable
         var text = Encoding.UTF8.GetString([.. _pending]);
         _pending.Clear();
         return text;
+    }
+
+    /// <summary>
+    /// The client side of a TLS handshake over this connection, trusting any certificate
+    /// (the test servers' are self-signed). Fails if the server sent anything in plaintext after
+    /// its "go ahead" that has not been read: such bytes would be answers nobody protected.
+    /// </summary>
+    public async Task StartTlsAsync(CancellationToken cancellationToken = default)
+    {
+        if (_pending.Count > 0)
+        {
+            throw new IOException($"plaintext after the TLS go-ahead: \"{Encoding.UTF8.GetString([.. _pending])}\"");
+        }
+
+        using var timeout = Timeout(cancellationToken);
+        var tls = new SslStream(_stream, leaveInnerStreamOpen: false, (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" }, timeout.Token);
+        _stream = tls;
     }
 
     /// <summary>Closes our side (FIN) but keeps reading.</summary>
@@ -93,7 +145,11 @@ public sealed class RawLineClient : IDisposable
         _socket.Close();
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _stream.Dispose();
+        _socket.Dispose();
+    }
 
     private static CancellationTokenSource Timeout(CancellationToken cancellationToken)
     {

@@ -145,7 +145,7 @@ internal sealed partial class ImapSession : IDisposable
 
             if (!IsAllowed(name, out var known))
             {
-                output.Tagged(tag, ImapStatus.Bad, known ? $"{name} is not allowed {StateWords()}" : $"unknown command {name}");
+                output.Tagged(tag, ImapStatus.Bad, known ? $"{name} is not allowed {StateWords(name)}" : $"unknown command {name}");
                 return;
             }
 
@@ -181,8 +181,10 @@ internal sealed partial class ImapSession : IDisposable
         }
     }
 
-    private string StateWords() => state switch
+    /// <summary>Why <paramref name="name"/> is refused now, in words ("LOGIN ... after login", not "without a selected mailbox").</summary>
+    private string StateWords(string name) => state switch
     {
+        _ when NotAuthenticatedOnly.Contains(name) => "after login",
         ImapSessionState.NotAuthenticated => "before login",
         ImapSessionState.Authenticated => "without a selected mailbox",
         _ => "in this state",
