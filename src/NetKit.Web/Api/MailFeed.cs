@@ -51,7 +51,8 @@ internal sealed class MailFeed : IAsyncDisposable
 
     private void OnMailboxChanged(object? sender, MailboxChangedEventArgs e)
     {
-        if (e.Added.Count > 0 || e.Removed.Count > 0)
+        // Nobody watching (the usual case under load): a delivery costs the web service nothing.
+        if (!_subscribers.IsEmpty && (e.Added.Count > 0 || e.Removed.Count > 0))
         {
             _changes.Writer.TryWrite(e);
         }

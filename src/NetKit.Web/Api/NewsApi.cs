@@ -53,7 +53,7 @@ internal static class NewsApi
             return NoGroup(name);
         }
 
-        var threads = NewsThreads.Order(await store.GetOverviewAsync(group.Name, new NntpRange(1, null), ct));
+        var threads = NewsThreads.Order(await store.GetOverviewAsync(group.Name, new NntpRange(1, null), ct: ct));
         return TypedResults.Ok(new ListResult<NewsArticleSummaryView>(threads.Count,
             [.. threads.Skip(offset).Take(limit).Select(t => new NewsArticleSummaryView(
                 t.Article.Number, t.Article.MessageId, DecodeText(t.Article.Subject), DecodeAddresses(t.Article.From), ParseDate(t.Article.Date),
