@@ -7,10 +7,13 @@
 # store over SMTP (Python's smtplib). The workload, per round: LOGIN, SELECT INBOX,
 # FETCH 1:* (ENVELOPE BODYSTRUCTURE FLAGS), FETCH 1:* BODY.PEEK[] (one command),
 # SEARCH SUBJECT, STORE 1:* +FLAGS (\Flagged) and -FLAGS (\Flagged) (so every round
-# starts alike), LOGOUT.
+# starts alike), LOGOUT (bench/imap_workload.py). Each round also measures the server's CPU
+# time (user + system, its whole process tree, from /proc: bench/imap_cpu.py) and each
+# command's wall time; the medians of both are printed per server.
 #
 # usage: bench/imap.sh [MESSAGES] [SIZE] [ROUNDS]   (defaults: 1000 10240 7)
-# Environment: NETKIT_SKIP_BUILD=1 uses the existing Release build.
+# Environment: NETKIT_SKIP_BUILD=1 uses the existing Release build; NETKIT_BENCH_KEEP=PREFIX
+# keeps each round's raw lines in PREFIX.ours and PREFIX.dovecot.
 set -euo pipefail
 msgs=${1:-1000}; size=${2:-10240}; rounds=${3:-7}
 repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
@@ -37,27 +40,6 @@ wait_port() {
   done
   echo "imap.sh: nothing listens on $1" >&2; exit 1
 }
-
-# The workload, the same script for both servers.
-cat >"$work/workload.py" <<'PY'
-import imaplib, sys, time
-port, user, password = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-start = time.perf_counter()
-imap = imaplib.IMAP4("127.0.0.1", port, timeout=60)
-imap.login(user, password)
-typ, data = imap.select("INBOX")
-count = int(data[0])
-typ, summaries = imap.fetch("1:*", "(ENVELOPE BODYSTRUCTURE FLAGS)")
-assert typ == "OK" and len(summaries) >= count, (typ, len(summaries))
-typ, bodies = imap.fetch("1:*", "(BODY.PEEK[])")
-octets = sum(len(part[1]) for part in bodies if isinstance(part, tuple))
-typ, found = imap.search(None, "SUBJECT", '"message 5"')
-hits = len(found[0].split())
-assert imap.store("1:*", "+FLAGS", "(\\Flagged)")[0] == "OK"
-assert imap.store("1:*", "-FLAGS", "(\\Flagged)")[0] == "OK"
-imap.logout()
-print(f"{time.perf_counter() - start:.4f} {count} {octets} {hits}", flush=True)
-PY
 
 # The messages, as files (CRLF lines of text, one Subject each).
 mkdir "$work/msgs"
@@ -94,24 +76,43 @@ for ((i = 0; i < 300; i++)); do grep -q listening "$work/dovecot.out" 2>/dev/nul
 dovecot_port=$(awk '/listening/ {print $NF}' "$work/dovecot.out")
 [ -n "$dovecot_port" ] || { echo "imap.sh: Dovecot did not start:" >&2; cat "$work/dovecot.err" >&2; exit 1; }
 
-echo "# $(date -u +%FT%TZ) nproc=$(nproc) messages=$msgs size=$size rounds=$rounds commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
+echo "# $(date -u +%FT%TZ) nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) messages=$msgs size=$size rounds=$rounds commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
+workload=bench/imap_workload.py
+# One round against one server: the workload's line, then the server's CPU seconds for it.
+round() {
+  local before after line
+  before=$(python3 bench/imap_cpu.py "$2")
+  line=$($client "$workload" "$1" bob pw)
+  after=$(python3 bench/imap_cpu.py "$2")
+  echo "$line cpu=$(python3 -c 'import sys; print(f"{float(sys.argv[2]) - float(sys.argv[1]):.3f}")' "$before" "$after")"
+}
 # Warm-up: one round each (JIT, page cache, Dovecot's index).
-$client "$work/workload.py" "$imap_port" bob pw >/dev/null
-$client "$work/workload.py" "$dovecot_port" bob pw >/dev/null
+round "$imap_port" "$server" >/dev/null
+round "$dovecot_port" "$dovecot" >/dev/null
 : >"$work/ours"; : >"$work/dovecot"
 for ((r = 1; r <= rounds; r++)); do
-  $client "$work/workload.py" "$imap_port" bob pw >>"$work/ours"
-  $client "$work/workload.py" "$dovecot_port" bob pw >>"$work/dovecot"
+  round "$imap_port" "$server" >>"$work/ours"
+  round "$dovecot_port" "$dovecot" >>"$work/dovecot"
 done
+if [ -n "${NETKIT_BENCH_KEEP:-}" ]; then cp "$work/ours" "$NETKIT_BENCH_KEEP.ours"; cp "$work/dovecot" "$NETKIT_BENCH_KEEP.dovecot"; fi
 python3 - "$work/ours" "$work/dovecot" <<'PY'
 import statistics, sys
 def read(path):
     rows = [line.split() for line in open(path)]
-    return [float(r[0]) for r in rows], rows[0][1], rows[0][2] + " / search hits " + rows[0][3]
-ours, n1, o1 = read(sys.argv[1]); theirs, n2, o2 = read(sys.argv[2])
+    steps = {}
+    for row in rows:
+        for item in row[4:]:
+            name, value = item.split("=")
+            steps.setdefault(name, []).append(float(value))
+    return [float(r[0]) for r in rows], rows[0][1], rows[0][2] + " / search hits " + rows[0][3], steps
+ours, n1, o1, s1 = read(sys.argv[1]); theirs, n2, o2, s2 = read(sys.argv[2])
 assert (n1, o1) == (n2, o2), f"the mailboxes differ: ours {n1} messages / {o1} octets, Dovecot's {n2} / {o2}"
 print(f"messages {n1}, body octets {o1}")
 print("netkit  s: " + " ".join(f"{t:.3f}" for t in ours) + f"   median {statistics.median(ours):.3f}")
 print("dovecot s: " + " ".join(f"{t:.3f}" for t in theirs) + f"   median {statistics.median(theirs):.3f}")
+print("server CPU s per round: netkit  " + " ".join(f"{t:.2f}" for t in s1["cpu"]) + f"   median {statistics.median(s1['cpu']):.3f}")
+print("                        dovecot " + " ".join(f"{t:.2f}" for t in s2["cpu"]) + f"   median {statistics.median(s2['cpu']):.3f}")
+print("median wall s per command (netkit / dovecot): " + ", ".join(
+    f"{name} {statistics.median(s1[name]):.3f}/{statistics.median(s2[name]):.3f}" for name in s1 if name != "cpu"))
 print(f"ratio (Dovecot time / NetKit time, above 1.0 = NetKit faster): median {statistics.median(theirs) / statistics.median(ours):.2f}, best {min(theirs) / min(ours):.2f}")
 PY

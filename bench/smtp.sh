@@ -5,11 +5,15 @@
 # side by side by the shared yardstick (../shared/bench/smtp-compare, a sibling
 # of the clone; Postfix's smtp-source is the load for all three).
 # Afterwards it checks that the store holds every message smtp-source sent.
+# It also prints the server's CPU time per message (user+system of the netkit
+# process over the measured rounds, from /proc): on a shared machine the rates
+# scatter with the load, the CPU per message much less.
 #
 # usage: bench/smtp.sh [MESSAGES] [SESSIONS] [SIZE] [ROUNDS]   (defaults: 5000 20 2048 3)
 # Environment: NETKIT_SKIP_BUILD=1 uses the existing Release build;
 # WARMUP=MESSAGES sent before measuring (default 2000; 0 for a cold server);
-# KEEP_DATA=1 keeps the data directory (its path is printed).
+# KEEP_DATA=1 keeps the data directory (its path is printed);
+# NETKIT_CLI=PATH/NetKit.Cli.dll measures another build (an A/B against a copy of the old one).
 # Any DOTNET_* variable set by the caller reaches the server (for experiments).
 set -euo pipefail
 msgs=${1:-5000}; sessions=${2:-20}; size=${3:-2048}; rounds=${4:-3}
@@ -19,10 +23,10 @@ shared="$repo/../shared"
 source_bin=/usr/sbin/smtp-source
 [ -x "$source_bin" ] || { echo "smtp.sh: $source_bin not found (Debian package postfix)" >&2; exit 2; }
 cd "$repo"
-if [ "${NETKIT_SKIP_BUILD:-0}" != 1 ]; then
+if [ "${NETKIT_SKIP_BUILD:-0}" != 1 ] && [ -z "${NETKIT_CLI:-}" ]; then
   dotnet build -c Release src/NetKit.Cli -nologo -v q >/dev/null
 fi
-dll=src/NetKit.Cli/bin/Release/net10.0/NetKit.Cli.dll
+dll=${NETKIT_CLI:-src/NetKit.Cli/bin/Release/net10.0/NetKit.Cli.dll}
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 data=$(mktemp -d)
@@ -57,9 +61,13 @@ fi
 
 echo "# $(date -u +%FT%TZ) nproc=$(nproc) messages=$msgs sessions=$sessions size=$size rounds=$rounds commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty)"
 echo "# $shared/bench/smtp-compare 127.0.0.1 $port $msgs $sessions $size $rounds   (server: netkit serve smtp=127.0.0.1:$port --catch-all --data $data)"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }  # utime + stime, in clock ticks
+cpu_before=$(cpu_ticks)
 out=$(mktemp)
 "$shared/bench/smtp-compare" 127.0.0.1 "$port" "$msgs" "$sessions" "$size" "$rounds" | tee "$out"
 last=$(tail -n 1 "$out"); rm -f "$out"
+# Our server idles while the yardstick measures smtp-sink and aiosmtpd: its CPU is all ours.
+cpu_us=$(awk -v t="$(( $(cpu_ticks) - cpu_before ))" -v hz="$(getconf CLK_TCK)" -v n="$((msgs * rounds))" 'BEGIN{printf "%.0f", t / hz * 1e6 / n}')
 
 # Every message that got 250 must be in the store: warm-up plus every round.
 expected=$((warmup + msgs * rounds))
@@ -70,5 +78,6 @@ messages = doc if isinstance(doc, list) else doc["messages"]
 print(sum(1 for m in messages if str(m.get("account", m.get("Account", ""))).lower() == sys.argv[1]))
 ' "$SMTP_TO")
 echo "stored=$stored expected=$expected db_bytes=$(stat -c %s "$data/mail.db" 2>/dev/null || echo 0)"
+echo "server_cpu_us_per_msg=$cpu_us load=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' /)"
 echo "$last"
 [ "$stored" = "$expected" ] || { echo "smtp.sh: the store holds $stored of $expected messages" >&2; exit 1; }

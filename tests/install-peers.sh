@@ -53,8 +53,25 @@ fi
 [ -x /usr/sbin/telnetd ] || missing+=(inetutils-telnetd)
 # swaks speaks TLS (--tls) only with Perl's Net::SSLeay.
 perl -MNet::SSLeay -e 1 2>/dev/null || missing+=(libnet-ssleay-perl)
+# Web console browser tests: Debian's chromium, driven by playwright-core from npm (tests/browser).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
+# playwright-core as tests/browser/package-lock.json pins it (npm ci), unless that version is there already.
+browser_modules() {
+  local dir
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/browser"
+  if (cd "$dir" && node -e 'const want = require("./package-lock.json").packages["node_modules/playwright-core"].version;
+      process.exit(require("./node_modules/playwright-core/package.json").version === want ? 0 : 1)' 2>/dev/null); then
+    return 0
+  fi
+  echo "test peers: npm ci in $dir"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
 
 if [ ${#missing[@]} -eq 0 ]; then
+  browser_modules
   echo "test peers: all present"
   exit 0
 fi
@@ -82,4 +99,5 @@ if [[ " ${missing[*]} " == *" inn2 "* ]]; then
   apt-get install -y -qq --no-install-recommends inn2 >/dev/null 2>&1 || true
   [ -x /usr/lib/news/bin/innd ] || { echo "test peers: inn2 did not install /usr/lib/news/bin/innd" >&2; exit 1; }
 fi
+browser_modules
 echo "test peers: installed"

@@ -51,7 +51,8 @@ internal static class NntpNewsCommand
         command.Options.Add(data);
         CliAction.Set(command, async (parse, ct) =>
         {
-            await using var store = NewsStore.Open(CliPaths.DataDirectory(parse.GetValue(data)));
+            // Read-only, so it works beside a running `netkit serve` (whose writer holds the store).
+            await using var store = NewsStore.OpenReadOnly(CliPaths.DataDirectory(parse.GetValue(data), create: false));
             var groups = await store.ListGroupsAsync(ct);
             if (parse.GetValue(json))
             {

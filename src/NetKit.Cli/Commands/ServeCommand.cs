@@ -6,6 +6,7 @@ using NetKit.Imap.Server;
 using NetKit.Net;
 using NetKit.Services;
 using NetKit.Transport;
+using NetKit.Web;
 using Spectre.Console;
 
 namespace NetKit.Cli.Commands;
@@ -31,6 +32,7 @@ internal static class ServeCommand
         var ftp = new FtpServeOptions();
         var gopher = new GopherServeOptions();
         var telnet = new TelnetServeOptions();
+        var web = new WebServeOptions();
 
         var command = new Command("serve", "Run NetKit's services on loopback (or where you say).");
         command.Arguments.Add(services);
@@ -43,6 +45,7 @@ internal static class ServeCommand
         ftp.AddTo(command);
         gopher.AddTo(command);
         telnet.AddTo(command);
+        web.AddTo(command);
         var nntp = new NntpServeOptions();
         nntp.AddTo(command);
 
@@ -70,7 +73,8 @@ internal static class ServeCommand
             var signalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-            var plan = ServePlan.Parse(parse.GetValue(services) ?? []);
+            // The catalog's services and the web console, which lives outside the core library (it runs on ASP.NET Core).
+            var plan = ServePlan.Parse(parse.GetValue(services) ?? [], [.. ServiceCatalog.All, WebService.Definition(web.Read(parse))]);
             var smtpOptions = smtp.Read(parse, [.. plan.Where(p => p.Service.Name == "smtp").Select(p => p.Endpoint)]); // Usage errors before anything starts.
             var ftpSettings = ftp.Read(parse);
             var nntpSettings = nntp.Read(parse);
@@ -98,7 +102,7 @@ internal static class ServeCommand
                     with { Gopher = gopher.Read(parse, dataDirectory!) }
                 : null;
             context = context is { Store: { } mail } ? context with { Telnet = telnet.Read(parse)(mail) } : context;
-            if (context is not null && plan.Any(p => p.Service.Name == "nntp"))
+            if (context is not null && plan.Any(p => p.Service.Name is "nntp" or WebService.Name))
             {
                 context = await stores.AddNewsAsync(context, dataDirectory!, nntpSettings with { Options = nntpSettings.Options with { Certificate = certificate } }, ct);
             }
@@ -158,12 +162,12 @@ internal static class ServeCommand
     /// <summary>One listener to start: a service on one endpoint, maybe behind implicit TLS.</summary>
     private sealed record ServePlan(ServiceDefinition Service, NetEndpoint Endpoint, bool Tls)
     {
-        public static List<ServePlan> Parse(string[] arguments)
+        public static List<ServePlan> Parse(string[] arguments, IReadOnlyList<ServiceDefinition> catalog)
         {
             var plan = new List<ServePlan>();
             if (arguments.Length == 0)
             {
-                foreach (var service in ServiceCatalog.All)
+                foreach (var service in catalog)
                 {
                     plan.AddRange(Defaults(service));
                 }
@@ -175,8 +179,8 @@ internal static class ServeCommand
             {
                 var equals = argument.IndexOf('=', StringComparison.Ordinal);
                 var name = equals < 0 ? argument : argument[..equals];
-                var service = ServiceCatalog.Find(name)
-                    ?? throw new UsageException($"unknown service \"{name}\"; known: {string.Join(", ", ServiceCatalog.All.Select(s => s.Name))}");
+                var service = catalog.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
+                    ?? throw new UsageException($"unknown service \"{name}\"; known: {string.Join(", ", catalog.Select(s => s.Name))}");
                 if (equals < 0)
                 {
                     plan.AddRange(Defaults(service));
@@ -191,6 +195,11 @@ internal static class ServeCommand
                 }
 
                 var endpoint = NetEndpoint.Parse(text, SocketTransport.Tcp, "127.0.0.1", service.DefaultPort);
+                if (service.HostedFactory is not null && (tls || endpoint.Transport != SocketTransport.Tcp))
+                {
+                    throw new UsageException($"{service.Name} listens on TCP only (HOST:PORT), not {argument[(equals + 1)..]}");
+                }
+
                 if (endpoint.IsDatagram ? !service.SpeaksDatagram : !service.SpeaksStream)
                 {
                     throw new UsageException($"{service.Name} does not speak {(endpoint.IsDatagram ? "datagrams" : "streams")} ({endpoint})");
@@ -221,6 +230,7 @@ internal static class ServeCommand
     {
         private readonly List<StreamServer> _streams = [];
         private readonly List<DatagramServer> _datagrams = [];
+        private readonly List<IHostedListener> _hosted = [];
         private readonly List<Func<ListenerStatus>> _status = [];
 
         public List<(string Service, string Endpoint)> Listeners { get; } = [];
@@ -233,6 +243,12 @@ internal static class ServeCommand
         public async Task StartAsync(ServePlan plan, StreamServerOptions options, ServeContext? context, ILoggerFactory logging, CancellationToken ct)
         {
             var addresses = await plan.Endpoint.ResolveAllAsync(ct);
+            if (plan.Service.HostedFactory is { } hosted)
+            {
+                await StartHostedAsync(plan, hosted(context ?? throw new InvalidOperationException($"{plan.Service.Name} needs a serve context")), addresses, ct);
+                return;
+            }
+
             foreach (var bindTo in plan.Endpoint.Port == 0 ? addresses.Take(1) : addresses.Distinct())
             {
                 Start(plan, bindTo, options, context, logging);
@@ -261,6 +277,17 @@ internal static class ServeCommand
             }
         }
 
+        /// <summary>A service with its own listener (the web console on Kestrel): one for all the plan's addresses.</summary>
+        private async Task StartHostedAsync(ServePlan plan, IHostedListener listener, IReadOnlyList<EndPoint> addresses, CancellationToken ct)
+        {
+            _hosted.Add(listener);
+            var bindTo = addresses.OfType<IPEndPoint>().Distinct().Take(plan.Endpoint.Port == 0 ? 1 : int.MaxValue).ToList();
+            foreach (var bound in await listener.StartAsync(bindTo, ct))
+            {
+                Add(plan.Service.Name, listener.Scheme + Show(plan.Endpoint, bound, tls: false)["tcp".Length..], () => (listener.ActiveConnections, listener.TotalConnections));
+            }
+        }
+
         /// <summary>Each listener's counts now; safe while other listeners are still starting.</summary>
         public IReadOnlyList<ListenerStatus> Status()
         {
@@ -285,7 +312,7 @@ internal static class ServeCommand
 
         public async Task StopAsync()
         {
-            await Task.WhenAll(_streams.Select(s => s.StopAsync()).Concat(_datagrams.Select(d => d.StopAsync())));
+            await Task.WhenAll(_streams.Select(s => s.StopAsync()).Concat(_datagrams.Select(d => d.StopAsync())).Concat(_hosted.Select(h => h.StopAsync(CancellationToken.None))));
         }
 
         public async ValueTask DisposeAsync()
@@ -299,6 +326,11 @@ internal static class ServeCommand
             foreach (var server in _datagrams)
             {
                 await server.DisposeAsync();
+            }
+
+            foreach (var listener in _hosted)
+            {
+                await listener.DisposeAsync();
             }
         }
 

@@ -64,8 +64,34 @@ public sealed class ImapResponseWriter
         ArgumentNullException.ThrowIfNull(text);
         var span = buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
         buffer.Advance(Encoding.UTF8.GetBytes(text, span));
-        traceLine.Append(text);
+        if (trace() is not null)
+        {
+            traceLine.Append(text);
+        }
+
         return this;
+    }
+
+    /// <summary>Protocol already in wire form (a stored ENVELOPE or BODYSTRUCTURE), as it is.</summary>
+    public ImapResponseWriter Raw(ReadOnlySpan<byte> wire)
+    {
+        wire.CopyTo(buffer.GetSpan(wire.Length));
+        buffer.Advance(wire.Length);
+        if (trace() is not null)
+        {
+            traceLine.Append(Encoding.UTF8.GetString(wire));
+        }
+
+        return this;
+    }
+
+    /// <summary>What has been built, taken out instead of sent (to keep a response part in wire form).</summary>
+    public byte[] Take()
+    {
+        var taken = buffer.WrittenSpan.ToArray();
+        buffer.ResetWrittenCount();
+        traceLine.Clear();
+        return taken;
     }
 
     public ImapResponseWriter Number(long value) => Raw(value.ToString(CultureInfo.InvariantCulture));
@@ -96,7 +122,11 @@ public sealed class ImapResponseWriter
         var n = Encoding.ASCII.GetBytes(header, span);
         bytes.CopyTo(span[n..]);
         buffer.Advance(n + bytes.Length);
-        traceLine.Append(CultureInfo.InvariantCulture, $"{{{bytes.Length}}} <{bytes.Length} bytes>");
+        if (trace() is not null)
+        {
+            traceLine.Append(CultureInfo.InvariantCulture, $"{{{bytes.Length}}} <{bytes.Length} bytes>");
+        }
+
         return this;
     }
 
@@ -105,7 +135,11 @@ public sealed class ImapResponseWriter
     {
         "\r\n"u8.CopyTo(buffer.GetSpan(2));
         buffer.Advance(2);
-        trace()?.Sent(traceLine.ToString());
+        if (trace() is { } sink)
+        {
+            sink.Sent(traceLine.ToString());
+        }
+
         traceLine.Clear();
         return this;
     }

@@ -8,7 +8,7 @@ namespace NetKit.Mail;
 /// </summary>
 internal static class MailSchema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     // Times are Unix milliseconds (UTC) so they sort and compare in SQL; the message's own Date
     // header keeps its offset as ISO 8601 text. Ids use AUTOINCREMENT so an id shown to a user,
@@ -77,6 +77,17 @@ internal static class MailSchema
         );
         """;
 
+    // Version 3: each content's IMAP ENVELOPE, BODY and BODYSTRUCTURE in wire form, computed on its
+    // first FETCH (an older store simply has none yet). It goes with its content (ON DELETE CASCADE).
+    private const string CreateV3 = """
+        CREATE TABLE message_structures (
+            message_id    INTEGER PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+            envelope      BLOB NOT NULL,
+            body          BLOB NOT NULL,
+            bodystructure BLOB NOT NULL
+        );
+        """;
+
     /// <summary>Creates the schema in an empty database; refuses a database from a newer NetKit.</summary>
     public static void Ensure(SqliteConnection connection, string path)
     {
@@ -95,6 +106,11 @@ internal static class MailSchema
         if (version < 2)
         {
             Execute(connection, transaction, CreateV2);
+        }
+
+        if (version < 3)
+        {
+            Execute(connection, transaction, CreateV3);
         }
 
         if (version < Version)

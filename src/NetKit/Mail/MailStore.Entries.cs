@@ -55,7 +55,7 @@ public sealed partial class MailStore
         }, raw.LongLength, ct).ConfigureAwait(false);
         if (stored is not null)
         {
-            OnMailboxChanged(normalized, mailbox);
+            OnMailboxChanged(normalized, mailbox, [stored.Id]);
         }
 
         return stored;
@@ -73,8 +73,12 @@ public sealed partial class MailStore
         ArgumentNullException.ThrowIfNull(target);
         var normalized = MailUserNames.NormalizeAccount(account);
         var ids = entryIds.ToArray();
+        var added = new List<long>(ids.Length); // For the change notification: which entries came and went.
+        var removed = new List<long>(move ? ids.Length : 0);
         var result = await Writer.EnqueueAsync(context =>
         {
+            added.Clear();
+            removed.Clear();
             if (FindMailboxId(context, normalized, target) is null)
             {
                 return null;
@@ -98,12 +102,13 @@ public sealed partial class MailStore
                 }
 
                 var (mailboxId, uid) = NextUid(context, normalized, target);
-                InsertEntry(context, mailboxId, uid, flags, date, contentId, recipients);
+                added.Add(InsertEntry(context, mailboxId, uid, flags, date, contentId, recipients));
                 if (move)
                 {
                     var remove = context.Command("DELETE FROM entries WHERE id = $id;");
                     remove.Parameters.AddWithValue("$id", id);
                     remove.ExecuteNonQuery();
+                    removed.Add(id);
                 }
 
                 uids.Add((sourceUid, uid));
@@ -116,10 +121,10 @@ public sealed partial class MailStore
         }, 0, ct).ConfigureAwait(false);
         if (result is not null)
         {
-            OnMailboxChanged(normalized, target);
+            OnMailboxChanged(normalized, target, added);
             if (move)
             {
-                OnMailboxChanged(normalized, source);
+                OnMailboxChanged(normalized, source, removed: removed);
             }
         }
 
@@ -157,10 +162,11 @@ public sealed partial class MailStore
     {
         ArgumentNullException.ThrowIfNull(mailbox);
         var normalized = MailUserNames.NormalizeAccount(account);
-        var deleted = await DeleteMessagesAsync(entryIds, ct).ConfigureAwait(false);
+        var ids = entryIds.ToArray();
+        var deleted = await DeleteMessagesAsync(ids, ct).ConfigureAwait(false);
         if (deleted > 0)
         {
-            OnMailboxChanged(normalized, mailbox);
+            OnMailboxChanged(normalized, mailbox, removed: ids);
         }
 
         return deleted;

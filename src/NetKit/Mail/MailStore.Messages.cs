@@ -21,7 +21,15 @@ public sealed partial class MailStore
     /// Stores the message once and puts it in the INBOX of each recipient's account (account and
     /// INBOX created on first use). Completes only once the message is durably committed.
     /// </summary>
-    public async Task<IReadOnlyList<StoredMessage>> DeliverAsync(MailDelivery delivery, CancellationToken ct = default)
+    public Task<IReadOnlyList<StoredMessage>> DeliverAsync(MailDelivery delivery, CancellationToken ct = default) =>
+        DeliverAsync(delivery, shortContinuation: false, ct);
+
+    /// <summary>
+    /// <see cref="DeliverAsync(MailDelivery, CancellationToken)"/>; with <paramref name="shortContinuation"/>
+    /// the caller's continuation runs on the writer's reply thread after the commit (no thread-pool
+    /// hand-off per message), so it must be short and never block: the SMTP server's 250.
+    /// </summary>
+    internal async Task<IReadOnlyList<StoredMessage>> DeliverAsync(MailDelivery delivery, bool shortContinuation, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         ArgumentNullException.ThrowIfNull(delivery.ReversePath);
@@ -52,10 +60,10 @@ public sealed partial class MailStore
             }
 
             return stored;
-        }, raw.LongLength, ct).ConfigureAwait(false);
+        }, raw.LongLength, ct, shortContinuation).ConfigureAwait(false);
         foreach (var message in delivered)
         {
-            OnMailboxChanged(message.Account, message.Mailbox);
+            OnMailboxChanged(message.Account, message.Mailbox, [message.Id]);
         }
 
         return delivered;
@@ -213,6 +221,17 @@ public sealed partial class MailStore
     public async Task<IReadOnlyList<MailboxInfo>> ListMailboxesAsync(string account, CancellationToken ct = default) =>
         await QueryMailboxesAsync(account, " ORDER BY b.name", _ => { }, ct).ConfigureAwait(false);
 
+    /// <summary>Every mailbox of every account, by account and name (the web console's overview).</summary>
+    public async Task<IReadOnlyList<MailboxInfo>> ListAllMailboxesAsync(CancellationToken ct = default) =>
+        await QueryAsync(
+            """
+            SELECT b.id, b.account, b.name, b.uidvalidity, b.uidnext, (SELECT count(*) FROM entries e WHERE e.mailbox_id = b.id)
+            FROM mailboxes b ORDER BY b.account, b.name;
+            """,
+            _ => { },
+            ReadMailbox,
+            ct).ConfigureAwait(false);
+
     private Task<List<MailboxInfo>> QueryMailboxesAsync(string account, string rest, Action<SqliteParameterCollection> bind, CancellationToken ct)
     {
         var normalized = MailUserNames.NormalizeAccount(account);
@@ -226,9 +245,12 @@ public sealed partial class MailStore
                 p.AddWithValue("$account", normalized);
                 bind(p);
             },
-            row => new MailboxInfo(row.GetInt64(0), row.GetString(1), row.GetString(2), row.GetInt64(3), row.GetInt64(4), row.GetInt32(5)),
+            ReadMailbox,
             ct);
     }
+
+    private static MailboxInfo ReadMailbox(SqliteDataReader row) =>
+        new(row.GetInt64(0), row.GetString(1), row.GetString(2), row.GetInt64(3), row.GetInt64(4), row.GetInt32(5));
 
     /// <summary>
     /// Replaces a message's flags (IMAP STORE; space-separated, e.g. "\Seen \Flagged").

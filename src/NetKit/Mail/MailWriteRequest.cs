@@ -44,6 +44,9 @@ internal abstract class MailWriteRequest(long bytes)
         }
     }
 
+    /// <summary>Completed on the writer's reply thread, which runs the caller's continuation (see <see cref="MailWriter.EnqueueAsync{T}"/>).</summary>
+    public virtual bool ShortContinuation => false;
+
     public abstract void Apply(MailWriteContext context);
 
     public abstract void Complete();
@@ -54,19 +57,41 @@ internal abstract class MailWriteRequest(long bytes)
 }
 
 /// <summary>A change that yields a result (the UIDs a delivery got, whether a row was removed ...).</summary>
-internal sealed class MailWriteRequest<T>(Func<MailWriteContext, T> apply, long bytes) : MailWriteRequest(bytes)
+/// <param name="shortContinuation">
+/// Success resumes the caller on the thread that calls <see cref="Complete"/>, the writer's reply
+/// thread (see <see cref="MailWriter.EnqueueAsync{T}"/>); otherwise, and always for a failure or a
+/// cancellation, the caller resumes on the thread pool: the writer never runs a caller's code in
+/// the middle of a batch, and a cancelling thread never runs it inside Cancel.
+/// </param>
+internal sealed class MailWriteRequest<T>(Func<MailWriteContext, T> apply, long bytes, bool shortContinuation) : MailWriteRequest(bytes)
 {
-    // Continuations run elsewhere: the writer must not run a caller's code (an SMTP reply) before its next batch.
-    private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<T> completion = new(shortContinuation ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
     private T? result;
+    private int finished;
 
     public Task<T> Task => completion.Task;
+
+    public override bool ShortContinuation => shortContinuation;
 
     public override void Apply(MailWriteContext context) => result = apply(context);
 
     public override void Complete() => completion.TrySetResult(result!);
 
-    public override void Fail(Exception exception) => completion.TrySetException(exception);
+    // The first failure wins (a change that failed on its own keeps its error when its batch fails too).
+    public override void Fail(Exception exception) => Finish(static (completion, exception) => completion.TrySetException(exception), exception);
 
-    protected override void Cancel(CancellationToken token) => completion.TrySetCanceled(token);
+    protected override void Cancel(CancellationToken token) =>
+        Finish(static (completion, token) => completion.TrySetCanceled(token), token);
+
+    private void Finish<TState>(Action<TaskCompletionSource<T>, TState> finish, TState state)
+    {
+        if (!shortContinuation)
+        {
+            finish(completion, state);
+        }
+        else if (Interlocked.Exchange(ref finished, 1) == 0)
+        {
+            ThreadPool.QueueUserWorkItem(static work => work.finish(work.completion, work.state), (finish, completion, state), preferLocal: false);
+        }
+    }
 }

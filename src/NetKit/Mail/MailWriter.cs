@@ -1,10 +1,9 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace NetKit.Mail;
 
 /// <summary>
-/// The store's one writer and its group commit. Callers queue changes; a background task takes
+/// The store's one writer and its group commit. Callers queue changes; a thread of its own takes
 /// every change waiting, applies them in ONE transaction (each in its own savepoint, so one bad
 /// change fails alone) and commits, which is the one fsync they share; only then does it complete
 /// their tasks. If the commit fails, every change of the batch fails: nothing is reported stored
@@ -16,13 +15,19 @@ internal sealed class MailWriter : IAsyncDisposable
 {
     private const string Savepoint = "change";
 
-    private readonly Channel<MailWriteRequest> queue = Channel.CreateUnbounded<MailWriteRequest>(
-        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    // Callers add under the lock and wake the writer thread directly when it sleeps: a Channel
+    // would wake it through a thread-pool work item, one more thread hop for every batch.
+    private readonly Queue<MailWriteRequest> queue = new();
+    private readonly object gate = new();
+    private bool closed;
+    private bool sleeping;
+    private Exception? stoppedBy;
 
     private readonly SqliteConnection connection;
     private readonly MailWriteContext context;
     private readonly MailStoreOptions options;
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly MailWriterReplies replies = new();
 
     public MailWriter(SqliteConnection connection, MailStoreOptions options)
     {
@@ -36,15 +41,33 @@ internal sealed class MailWriter : IAsyncDisposable
     }
 
     /// <param name="bytes">About how many bytes the change writes (caps the batch); 0 for small changes.</param>
-    public Task<T> EnqueueAsync<T>(Func<MailWriteContext, T> apply, long bytes, CancellationToken cancellationToken)
+    /// <param name="shortContinuation">
+    /// The caller's continuation is short and never blocks (an SMTP session sending its 250): after
+    /// the commit it runs on the writer's reply thread (<see cref="MailWriterReplies"/>) instead of
+    /// being queued to the thread pool one by one. A failure or a cancellation still resumes the
+    /// caller on the thread pool.
+    /// </param>
+    public Task<T> EnqueueAsync<T>(Func<MailWriteContext, T> apply, long bytes, CancellationToken cancellationToken, bool shortContinuation = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var request = new MailWriteRequest<T>(apply, bytes);
+        var request = new MailWriteRequest<T>(apply, bytes, shortContinuation);
         request.Watch(cancellationToken);
-        if (!queue.Writer.TryWrite(request))
+        lock (gate)
         {
-            request.TryClaim();
-            throw new MailStoreException("the mail store is closed");
+            if (closed)
+            {
+                request.TryClaim();
+                throw stoppedBy is null
+                    ? new MailStoreException("the mail store is closed")
+                    : new MailStoreException($"the mail store's writer stopped: {stoppedBy.Message}", stoppedBy);
+            }
+
+            queue.Enqueue(request);
+            if (sleeping)
+            {
+                sleeping = false;
+                Monitor.Pulse(gate);
+            }
         }
 
         return request.Task;
@@ -62,52 +85,75 @@ internal sealed class MailWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Blocks this writer thread until a change is queued; false once the queue is closed and empty.</summary>
-    private bool WaitForChanges()
+    /// <summary>
+    /// Blocks this writer thread until a change is queued, then takes the next batch (capped in
+    /// changes and bytes); false once the queue is closed and empty.
+    /// </summary>
+    private bool TakeBatch(List<MailWriteRequest> batch)
     {
-        var ready = queue.Reader.WaitToReadAsync();
-        return ready.IsCompletedSuccessfully ? ready.Result : ready.AsTask().GetAwaiter().GetResult();
+        lock (gate)
+        {
+            while (queue.Count == 0)
+            {
+                if (closed)
+                {
+                    return false;
+                }
+
+                sleeping = true;
+                Monitor.Wait(gate);
+            }
+
+            long bytes = 0;
+            while (batch.Count < options.MaxBatchSize && queue.TryPeek(out var next)
+                   && (batch.Count == 0 || bytes + next.Bytes <= options.MaxBatchBytes))
+            {
+                queue.Dequeue();
+                batch.Add(next);
+                bytes += next.Bytes;
+            }
+
+            return true;
+        }
     }
 
     private void Drain()
     {
         var batch = new List<MailWriteRequest>();
-        var reader = queue.Reader;
         try
         {
-            while (WaitForChanges())
+            while (TakeBatch(batch))
             {
-                long bytes = 0;
-                while (batch.Count < options.MaxBatchSize && reader.TryPeek(out var next)
-                       && (batch.Count == 0 || bytes + next.Bytes <= options.MaxBatchBytes))
-                {
-                    reader.TryRead(out _);
-                    if (next.TryClaim()) // a change its caller cancelled while it waited is skipped
-                    {
-                        batch.Add(next);
-                        bytes += next.Bytes;
-                    }
-                }
-
+                // A change its caller cancelled while it waited is skipped.
+                batch.RemoveAll(static request => !request.TryClaim());
                 if (batch.Count > 0)
                 {
                     WriteBatch(batch);
-                    batch.Clear();
                 }
+
+                batch.Clear();
             }
         }
 #pragma warning disable CA1031 // WriteBatch handles what it expects; should anything else escape, nobody may be left waiting.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            queue.Writer.TryComplete(ex);
             var failure = new MailStoreException($"the mail store's writer stopped: {ex.Message}", ex);
+            List<MailWriteRequest> left;
+            lock (gate)
+            {
+                closed = true;
+                stoppedBy = ex;
+                left = [.. queue];
+                queue.Clear();
+            }
+
             foreach (var request in batch)
             {
                 request.Fail(failure);
             }
 
-            while (reader.TryRead(out var request))
+            foreach (var request in left)
             {
                 if (request.TryClaim())
                 {
@@ -197,9 +243,22 @@ internal sealed class MailWriter : IAsyncDisposable
             return again;
         }
 
+        List<MailWriteRequest>? quick = null;
         foreach (var request in applied)
         {
-            request.Complete();
+            if (request.ShortContinuation)
+            {
+                (quick ??= []).Add(request);
+            }
+            else
+            {
+                request.Complete();
+            }
+        }
+
+        if (quick is not null)
+        {
+            replies.Post(quick);
         }
 
         return [];
@@ -223,8 +282,14 @@ internal sealed class MailWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        queue.Writer.TryComplete();
+        lock (gate)
+        {
+            closed = true;
+            Monitor.Pulse(gate);
+        }
+
         await stopped.Task.ConfigureAwait(false);
+        replies.Close();
         context.Dispose();
         await connection.DisposeAsync().ConfigureAwait(false);
     }

@@ -12,9 +12,12 @@ public enum NewsPostOutcome
     Stored,
     DuplicateMessageId,
     NoSuchGroup,
+
+    /// <summary>A group is moderated and the post carries no Approved header.</summary>
+    NotApproved,
 }
 
-/// <summary>The outcome, and where a stored article went (group and number for each).</summary>
+/// <summary>The outcome, and where a stored article went (group and number for each); MissingGroup names the group that refused.</summary>
 public sealed record NewsPostResult(NewsPostOutcome Outcome, IReadOnlyList<(string Group, long Number)> Placed, string? MissingGroup = null);
 
 /// <summary>The news store failed (cannot open, cannot write); the message is one line for a person.</summary>

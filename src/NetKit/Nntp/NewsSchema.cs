@@ -42,11 +42,16 @@ internal static class NewsSchema
         CREATE INDEX group_articles_article ON group_articles (article_id);
         """;
 
-    public static void Ensure(SqliteConnection connection, string path)
+    public static int ReadVersion(SqliteConnection connection)
     {
         using var read = connection.CreateCommand();
         read.CommandText = "PRAGMA user_version;";
-        var version = Convert.ToInt32(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ToInt32(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static void Ensure(SqliteConnection connection, string path)
+    {
+        var version = ReadVersion(connection);
         if (version == Version)
         {
             return;

@@ -11,11 +11,11 @@ namespace NetKit.Nntp;
 /// </summary>
 public sealed class NewsStore : IAsyncDisposable
 {
-    private readonly MailWriter _writer;
+    private readonly MailWriter? _writer;
     private readonly string _read;
     private int _disposed;
 
-    private NewsStore(string path, MailWriter writer, string read)
+    private NewsStore(string path, MailWriter? writer, string read)
     {
         DatabasePath = path;
         _writer = writer;
@@ -56,6 +56,47 @@ public sealed class NewsStore : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Opens an existing news store for reading only (`netkit news list` beside a running
+    /// `netkit serve`): it creates no file and no table and has no writer, so every change
+    /// throws <see cref="NewsStoreException"/>. Fails with "no news store at DIR" when there is none.
+    /// </summary>
+    public static NewsStore OpenReadOnly(string directory, MailStoreOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        options ??= new MailStoreOptions();
+        var full = Path.GetFullPath(directory);
+        var path = Path.Combine(full, "news.db");
+        if (!File.Exists(path))
+        {
+            throw new NewsStoreException($"no news store at {full}");
+        }
+
+        // ReadWrite, not ReadOnly: a WAL reader may need to write the -shm index; Pooling for the reads.
+        var read = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, Mode = SqliteOpenMode.ReadWrite, DefaultTimeout = (int)options.BusyTimeout.TotalSeconds }.ToString();
+        try
+        {
+            using var connection = new SqliteConnection(read);
+            connection.Open();
+            var version = NewsSchema.ReadVersion(connection);
+            if (version == 0)
+            {
+                throw new NewsStoreException($"no news store at {full} (news.db is empty)");
+            }
+
+            if (version > NewsSchema.Version)
+            {
+                throw new NewsStoreException($"{path} has schema version {version}; this NetKit knows up to {NewsSchema.Version}");
+            }
+
+            return new NewsStore(path, writer: null, read);
+        }
+        catch (SqliteException ex)
+        {
+            throw new NewsStoreException($"cannot open the news store {path}: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>RFC 3977 4.1's wildmat-safe names: dot-separated parts of letters, digits, "+", "-", "_".</summary>
     public static bool IsValidGroupName(string name) =>
         name.Length is > 0 and <= 250 && !name.StartsWith('.') && !name.EndsWith('.') && !name.Contains("..", StringComparison.Ordinal)
@@ -83,9 +124,11 @@ public sealed class NewsStore : IAsyncDisposable
 
     /// <summary>
     /// Stores an article in each of <paramref name="groups"/>, all or nothing, and returns only once it is
-    /// committed. Refused (nothing written) when its message-id is known or a group does not exist.
+    /// committed. Refused (nothing written) when its message-id is known, a group does not exist, or,
+    /// with <paramref name="approved"/> false (a POST without an Approved header), a group is moderated:
+    /// checked in the writing transaction, so a POST costs no read of its own.
     /// </summary>
-    public Task<NewsPostResult> StoreAsync(byte[] raw, IReadOnlyList<string> groups, CancellationToken ct = default)
+    public Task<NewsPostResult> StoreAsync(byte[] raw, IReadOnlyList<string> groups, bool approved = true, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(raw);
         ArgumentNullException.ThrowIfNull(groups);
@@ -106,14 +149,20 @@ public sealed class NewsStore : IAsyncDisposable
             var numbers = new List<(string, long)>();
             foreach (var name in names)
             {
-                var next = context.Command("SELECT next_number FROM groups WHERE name = $n;");
+                var next = context.Command("SELECT next_number, moderated FROM groups WHERE name = $n;");
                 next.Parameters.AddWithValue("$n", name);
-                if (next.ExecuteScalar() is not long number)
+                using var row = next.ExecuteReader();
+                if (!row.Read())
                 {
                     return new NewsPostResult(NewsPostOutcome.NoSuchGroup, [], name);
                 }
 
-                numbers.Add((name, number));
+                if (!approved && row.GetInt64(1) != 0)
+                {
+                    return new NewsPostResult(NewsPostOutcome.NotApproved, [], name);
+                }
+
+                numbers.Add((name, row.GetInt64(0)));
             }
 
             var insert = context.Command("""
@@ -165,6 +214,20 @@ public sealed class NewsStore : IAsyncDisposable
         return found.Count == 0 ? null : found[0];
     }
 
+    /// <summary>
+    /// Whether the group <paramref name="name"/> (any case) is moderated; null when there is no such group.
+    /// Cheaper than <see cref="FindGroupAsync"/>, which counts the group's articles: POST and IHAVE ask this per article.
+    /// </summary>
+    public async Task<bool?> IsModeratedAsync(string name, CancellationToken ct = default)
+    {
+        var found = await QueryAsync("SELECT moderated FROM groups WHERE name = $n;", p => p.AddWithValue("$n", name.ToLowerInvariant()), r => r.GetInt64(0) != 0, ct).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <summary>Whether an article with that message-id is stored (IHAVE's duplicate check, without reading the article).</summary>
+    public async Task<bool> HasArticleAsync(string messageId, CancellationToken ct = default) =>
+        (await QueryAsync("SELECT 1 FROM articles WHERE message_id = $id;", p => p.AddWithValue("$id", messageId), _ => true, ct).ConfigureAwait(false)).Count > 0;
+
     /// <summary>The article numbers of a group within a range, in order.</summary>
     public async Task<IReadOnlyList<long>> ListNumbersAsync(string group, NntpRange range, CancellationToken ct = default) =>
         await QueryAsync("SELECT number FROM group_articles WHERE group_name = $g AND number >= $lo AND number <= $hi ORDER BY number;",
@@ -198,13 +261,20 @@ public sealed class NewsStore : IAsyncDisposable
         return found.Count == 0 ? null : found[0];
     }
 
-    /// <summary>The overview of a group's articles within a range, in order.</summary>
-    public async Task<IReadOnlyList<NntpOverview>> GetOverviewAsync(string group, NntpRange range, CancellationToken ct = default) =>
+    /// <summary>
+    /// The overview of a group's articles within a range, in order; at most <paramref name="limit"/>
+    /// of them (OVER reads a big range page by page, so no read holds the WAL for long).
+    /// </summary>
+    public async Task<IReadOnlyList<NntpOverview>> GetOverviewAsync(string group, NntpRange range, int limit = int.MaxValue, CancellationToken ct = default) =>
         await QueryAsync("""
             SELECT g.number, a.subject, a.from_text, a.date, a.message_id, a.refs, a.bytes, a.lines
             FROM group_articles g JOIN articles a ON a.id = g.article_id
-            WHERE g.group_name = $g AND g.number >= $lo AND g.number <= $hi ORDER BY g.number;
-            """, p => BindRange(p, group, range), ReadOverview, ct).ConfigureAwait(false);
+            WHERE g.group_name = $g AND g.number >= $lo AND g.number <= $hi ORDER BY g.number LIMIT $limit;
+            """, p =>
+            {
+                BindRange(p, group, range);
+                p.AddWithValue("$limit", limit);
+            }, ReadOverview, ct).ConfigureAwait(false);
 
     /// <summary>The overview fields of one article by message-id (number 0), or null.</summary>
     public async Task<NntpOverview?> GetOverviewAsync(string messageId, CancellationToken ct = default)
@@ -242,6 +312,11 @@ public sealed class NewsStore : IAsyncDisposable
     private async Task<T> Enqueue<T>(Func<MailWriteContext, T> apply, long bytes, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (_writer is null)
+        {
+            throw new NewsStoreException($"the news store {DatabasePath} is open read-only");
+        }
+
         try
         {
             return await _writer.EnqueueAsync(apply, bytes, ct).ConfigureAwait(false);
@@ -273,7 +348,11 @@ public sealed class NewsStore : IAsyncDisposable
             return;
         }
 
-        await _writer.DisposeAsync().ConfigureAwait(false);
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync().ConfigureAwait(false);
+        }
+
         using var pooled = new SqliteConnection(_read);
         SqliteConnection.ClearPool(pooled);
     }

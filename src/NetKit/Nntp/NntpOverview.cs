@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -14,9 +15,39 @@ public sealed record NntpOverview(long Number, string Subject, string From, stri
     /// <summary>LIST OVERVIEW.FMT: the fields in order, as RFC 3977 8.4 names them.</summary>
     public static IReadOnlyList<string> Format { get; } = ["Subject:", "From:", "Date:", "Message-ID:", "References:", ":bytes", ":lines"];
 
-    public string ToLine() => string.Join('\t',
-        Number.ToString(CultureInfo.InvariantCulture), Clean(Subject), Clean(From), Clean(Date), Clean(MessageId), Clean(References),
-        Bytes.ToString(CultureInfo.InvariantCulture), Lines.ToString(CultureInfo.InvariantCulture));
+    public string ToLine()
+    {
+        var line = new ArrayBufferWriter<byte>(256);
+        WriteLine(line);
+        return Encoding.UTF8.GetString(line.WrittenSpan[..^2]);
+    }
+
+    /// <summary>
+    /// The line in UTF-8 with its CRLF, straight into <paramref name="output"/> (OVER writes
+    /// thousands of these; no string per line). It starts with a digit, so it never needs a dot doubled.
+    /// </summary>
+    public void WriteLine(IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        WriteNumber(output, Number);
+        foreach (var field in (ReadOnlySpan<string>)[Subject, From, Date, MessageId, References])
+        {
+            var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(field.Length) + 1);
+            span[0] = (byte)'\t';
+            var value = span.Slice(1, Encoding.UTF8.GetBytes(field, span[1..]));
+            // TAB, CR and LF inside a value would break the line: they become spaces.
+            value.Replace((byte)'\t', (byte)' ');
+            value.Replace((byte)'\r', (byte)' ');
+            value.Replace((byte)'\n', (byte)' ');
+            output.Advance(value.Length + 1);
+        }
+
+        output.Write("\t"u8);
+        WriteNumber(output, Bytes);
+        output.Write("\t"u8);
+        WriteNumber(output, Lines);
+        output.Write("\r\n"u8);
+    }
 
     public static bool TryParse(string line, out NntpOverview overview)
     {
@@ -39,15 +70,10 @@ public sealed record NntpOverview(long Number, string Subject, string From, stri
         new(number, headers["Subject"] ?? "", headers["From"] ?? "", headers["Date"] ?? "", headers["Message-ID"] ?? "",
             headers["References"] ?? "", bytes, headers.BodyLines);
 
-    private static string Clean(string value)
+    private static void WriteNumber(IBufferWriter<byte> output, long value)
     {
-        if (value.AsSpan().IndexOfAny('\t', '\r', '\n') < 0)
-        {
-            return value;
-        }
-
-        var sb = new StringBuilder(value);
-        sb.Replace('\t', ' ').Replace('\r', ' ').Replace('\n', ' ');
-        return sb.ToString();
+        var span = output.GetSpan(20);
+        value.TryFormat(span, out var n, default, CultureInfo.InvariantCulture);
+        output.Advance(n);
     }
 }

@@ -25,10 +25,16 @@ public sealed record ServiceDefinition(
     /// </summary>
     public Func<ServeContext, StreamService>? StreamFactory { get; init; }
 
-    public bool SpeaksStream => StreamHandler is not null || StreamFactory is not null;
+    /// <summary>
+    /// For a service with a listener of its own (the web console on Kestrel): makes it from the
+    /// host's context. The host binds it instead of a <see cref="StreamServer"/>.
+    /// </summary>
+    public Func<ServeContext, IHostedListener>? HostedFactory { get; init; }
+
+    public bool SpeaksStream => StreamHandler is not null || StreamFactory is not null || HostedFactory is not null;
 
     /// <summary>True when the service needs a <see cref="ServeContext"/> to run.</summary>
-    public bool NeedsContext => StreamFactory is not null;
+    public bool NeedsContext => StreamFactory is not null || HostedFactory is not null;
 
     /// <summary>The stream side for one run; <paramref name="context"/> may be null for services that keep no state.</summary>
     public StreamService CreateStream(ServeContext? context)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetKit.Transport;
 
 namespace NetKit.Smtp;
 
@@ -11,18 +12,8 @@ public sealed record SmtpReply
 {
     public SmtpReply(int code, EnhancedStatusCode? status, IReadOnlyList<string> lines)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(code, 200);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(code, 599);
-        if (lines.Count == 0)
-        {
-            throw new ArgumentException("A reply has at least one line.", nameof(lines));
-        }
-
-        if (lines.Any(l => l.Contains('\r') || l.Contains('\n')))
-        {
-            throw new ArgumentException("Reply lines cannot contain line breaks.", nameof(lines));
-        }
-
+        ArgumentNullException.ThrowIfNull(lines);
+        NumericReplies.Validate(code, 200, lines);
         Code = code;
         Status = status;
         Lines = lines;

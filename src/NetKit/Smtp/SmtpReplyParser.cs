@@ -1,4 +1,3 @@
-using System.Globalization;
 using NetKit.Transport;
 
 namespace NetKit.Smtp;
@@ -21,17 +20,11 @@ public sealed class SmtpReplyParser
     /// <summary>Takes one line; returns the reply once its last line has come, else null.</summary>
     public SmtpReply? Add(string line)
     {
-        if (line.Length < 3 || !char.IsAsciiDigit(line[0]) || !char.IsAsciiDigit(line[1]) || !char.IsAsciiDigit(line[2]) || line[0] is < '2' or > '5')
+        if (!NumericReplies.TryParseStart(line, lowestClass: 2, out var code, out var separator))
         {
             throw new SmtpProtocolException($"malformed reply line: \"{Shorten(line)}\"");
         }
 
-        if (line.Length > 3 && line[3] is not (' ' or '-'))
-        {
-            throw new SmtpProtocolException($"malformed reply line: \"{Shorten(line)}\"");
-        }
-
-        var code = int.Parse(line.AsSpan(0, 3), NumberStyles.None, CultureInfo.InvariantCulture);
         if (_lines.Count == 0)
         {
             _code = code;
@@ -59,8 +52,7 @@ public sealed class SmtpReplyParser
             throw new SmtpProtocolException($"a reply of more than {MaxLines} lines");
         }
 
-        var last = line.Length == 3 || line[3] == ' ';
-        if (!last)
+        if (separator == '-')
         {
             return null;
         }
@@ -72,32 +64,8 @@ public sealed class SmtpReplyParser
     }
 
     /// <summary>Reads one whole reply from a connection's line reader.</summary>
-    public static async Task<SmtpReply> ReadAsync(LineReader reader, CancellationToken cancellationToken = default)
-    {
-        var parser = new SmtpReplyParser();
-        while (true)
-        {
-            var line = await reader.ReadLineAsync(cancellationToken);
-            switch (line.Status)
-            {
-                case LineStatus.TooLong:
-                    throw new SmtpProtocolException($"a reply line longer than {reader.MaxLineLength} bytes");
-                case LineStatus.EndOfStream:
-                    throw new SmtpProtocolException("the server closed the connection");
-            }
-
-            // LineReader ends lines at LF only: a CR left inside is a bare CR, which SmtpReply refuses.
-            if (line.Bytes.Span.Contains((byte)'\r'))
-            {
-                throw new SmtpProtocolException("a reply line holds a bare CR");
-            }
-
-            if (parser.Add(line.Text) is { } reply)
-            {
-                return reply;
-            }
-        }
-    }
+    public static Task<SmtpReply> ReadAsync(LineReader reader, CancellationToken cancellationToken = default) =>
+        NumericReplies.ReadAsync(reader, new SmtpReplyParser().Add, static problem => new SmtpProtocolException(problem), cancellationToken);
 
     private static EnhancedStatusCode? StatusOf(string text, int code)
     {

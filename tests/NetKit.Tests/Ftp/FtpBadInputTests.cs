@@ -93,7 +93,7 @@ public class FtpBadInputTests
         (string Command, int Code)[] cases =
         [
             ("RNTO x", 503), ("RETR missing", 550), ("STOR x", 425), ("LIST", 425), ("RETR", 501),
-            ("TYPE X", 504), ("TYPE", 501), ("MODE B", 504), ("STRU R", 504), ("REST abc", 501), ("REST -1", 501),
+            ("TYPE X", 504), ("TYPE", 501), ("MODE B", 504), ("STRU R", 504), ("MODE S", 200), ("STRU F", 200), ("TYPE L 8", 200), ("TYPE E", 504), ("REST abc", 501), ("REST -1", 501),
             ("PORT 10,0,0,1,4,1", 501), ("PORT 127,0,0,1,0,21", 501), ("PORT 1,2,3", 501), ("PORT 300,0,0,1,4,1", 501),
             ("EPRT |1|10.0.0.1|5000|", 501), ("EPRT |3|x|5000|", 522), ("EPRT garbage", 501), ("EPSV 2", 522), ("EPSV 7", 501),
             ("XYZZY", 500), ("", 500), ("A", 500), ("PROT P", 503), ("PBSZ 0", 503), ("AUTH KERBEROS", 504),
@@ -211,6 +211,50 @@ public class FtpBadInputTests
 
         Assert.Empty(Directory.EnumerateFileSystemEntries(server.UserRoot));
         session.Dispose();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DataConnectionReset_midUpload_is426_leavesNothing_andTheSessionGoesOn(bool restarted)
+    {
+        await using var server = await FtpTestServer.StartAsync();
+        using var session = await FtpRawSession.ConnectAsync(server);
+        Assert.Equal(200, (await session.CommandAsync("TYPE I")).Code);
+        if (restarted)
+        {
+            // A restarted upload writes the real file in place; a cut one keeps what arrived, which is what REST is for.
+            await File.WriteAllBytesAsync(Path.Combine(server.UserRoot, "up.bin"), new byte[1000]);
+            Assert.Equal(350, (await session.CommandAsync("REST 1000")).Code);
+        }
+
+        var data = await session.OpenPassiveAsync();
+        Assert.Equal(150, (await session.CommandAsync("STOR up.bin")).Code);
+        await data.SendAsync(new byte[300_000], SocketFlags.None);
+        data.Close(0);   // RST, not FIN: the sender died, it did not finish
+        Assert.Equal(426, (await session.ReadReplyAsync()).Code);
+        if (restarted)
+        {
+            Assert.Equal(["up.bin"], Directory.EnumerateFileSystemEntries(server.UserRoot).Select(Path.GetFileName));
+        }
+        else
+        {
+            Assert.Empty(Directory.EnumerateFileSystemEntries(server.UserRoot));
+        }
+
+        Assert.Equal(257, (await session.CommandAsync("PWD")).Code);
+    }
+
+    [Fact]
+    public async Task ConnectionsOverThePerAddressLimit_hear421()
+    {
+        await using var server = await FtpTestServer.StartAsync(transport: o => o with { MaxConnectionsPerAddress = 2, LimitLoopbackPeers = true });
+        using var first = await FtpRawSession.ConnectAsync(server);
+        using var second = await FtpRawSession.ConnectAsync(server, login: false);
+        using var third = await Support.RawLineClient.ConnectAsync(server.Port);
+        Assert.StartsWith("421 ", await third.ReadLineAsync(), StringComparison.Ordinal);
+        Assert.Equal(string.Empty, await third.ReadToEndAsync());
+        Assert.Equal(257, (await first.CommandAsync("PWD")).Code);
     }
 
     [Fact]

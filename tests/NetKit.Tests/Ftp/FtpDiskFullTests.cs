@@ -33,4 +33,22 @@ public sealed class FtpDiskFullTests : IAsyncLifetime
         await client.UploadAsync("small.txt", new MemoryStream("fits"u8.ToArray()));
         Assert.Equal("fits", await File.ReadAllTextAsync(Path.Combine(_mount, FtpTestServer.User, "small.txt")));
     }
+
+    [Fact]
+    public async Task CurlUpload_toAFullDisk_fails_leavesNothing_andTheServerGoesOn()
+    {
+        await using var server = await FtpTestServer.StartAsync(o => o with { Root = _mount });
+        Directory.CreateDirectory(Path.Combine(_mount, FtpTestServer.User));
+        using var local = FtpPeers.TempDirectory();
+        await File.WriteAllBytesAsync(local["big.bin"], new byte[3 * 1024 * 1024]);
+        var url = $"ftp://{FtpTestServer.User}:{FtpTestServer.Password}@127.0.0.1:{server.Port}/";
+        var full = await ProcessRunner.RunAsync(FtpPeers.Curl, ["-sS", "--max-time", "30", "-T", local["big.bin"], url + "big.bin"]);
+        Assert.NotEqual(0, full.ExitCode);
+        Assert.Contains("S: 452 ", server.Trace, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_mount, FtpTestServer.User)));
+        await File.WriteAllTextAsync(local["small.txt"], "fits");
+        var small = await ProcessRunner.RunAsync(FtpPeers.Curl, ["-sS", "--max-time", "30", "-T", local["small.txt"], url + "small.txt"]);
+        Assert.True(small.ExitCode == 0, small.ToString());
+        Assert.Equal("fits", await File.ReadAllTextAsync(Path.Combine(_mount, FtpTestServer.User, "small.txt")));
+    }
 }

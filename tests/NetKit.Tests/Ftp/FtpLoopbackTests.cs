@@ -178,6 +178,30 @@ public class FtpLoopbackTests
     }
 
     [Fact]
+    public async Task AsciiUpload_crlfSplitAcrossBuffers_isStoredWithLf()
+    {
+        // A 997-byte buffer: line ends fall on every kind of edge between the reads and the writes.
+        await using var server = await FtpTestServer.StartAsync(o => o with { TransferBufferSize = 997 });
+        var text = string.Concat(Enumerable.Range(0, 5000).Select(i => $"строка {i}\r\n")) + "без конца";
+        using var session = await FtpRawSession.ConnectAsync(server);
+        Assert.Equal(200, (await session.CommandAsync("TYPE A")).Code);
+        using (var data = await session.OpenPassiveAsync())
+        {
+            Assert.Equal(150, (await session.CommandAsync("STOR text.txt")).Code);
+            var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+            for (var at = 0; at < bytes.Length; at += 1234)
+            {
+                await data.SendAsync(bytes.AsMemory(at, Math.Min(1234, bytes.Length - at)), System.Net.Sockets.SocketFlags.None);
+            }
+
+            data.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+            Assert.Equal(226, (await session.ReadReplyAsync()).Code);
+        }
+
+        Assert.Equal(text.Replace("\r\n", "\n", StringComparison.Ordinal), await File.ReadAllTextAsync(Path.Combine(server.UserRoot, "text.txt")));
+    }
+
+    [Fact]
     public async Task Trace_redactsThePassword()
     {
         await using var server = await FtpTestServer.StartAsync();

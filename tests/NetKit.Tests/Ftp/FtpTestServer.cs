@@ -43,7 +43,7 @@ internal sealed class FtpTestServer : IAsyncDisposable
     /// <summary>The server's wire trace so far (every connection); read it once the clients are done.</summary>
     public string Trace => _trace.ToString();
 
-    public static async Task<FtpTestServer> StartAsync(Func<FtpServerOptions, FtpServerOptions>? configure = null, bool implicitTls = false, IPAddress? address = null)
+    public static async Task<FtpTestServer> StartAsync(Func<FtpServerOptions, FtpServerOptions>? configure = null, bool implicitTls = false, IPAddress? address = null, Func<StreamServerOptions, StreamServerOptions>? transport = null)
     {
         var store = TempMailStore.Create();
         await store.Store.AddUserAsync(User, Password);
@@ -59,11 +59,13 @@ internal sealed class FtpTestServer : IAsyncDisposable
         };
         options = configure?.Invoke(options) ?? options;
         var trace = new StringWriter();
-        var server = new StreamServer("ftp", new IPEndPoint(address ?? IPAddress.Loopback, 0), FtpSession.Handler(options), new StreamServerOptions
+        var serverOptions = new StreamServerOptions
         {
             Trace = new WireTrace(TextWriter.Synchronized(trace), TraceRole.Server),
             ImplicitTlsCertificate = implicitTls ? Certificate.Value : null,
-        });
+            OnRejected = FtpSession.RejectAsync,
+        };
+        var server = new StreamServer("ftp", new IPEndPoint(address ?? IPAddress.Loopback, 0), FtpSession.Handler(options), transport?.Invoke(serverOptions) ?? serverOptions);
         server.Start();
         Directory.CreateDirectory(Path.Combine(root, User));
         return new FtpTestServer(store, server, root, options, trace);

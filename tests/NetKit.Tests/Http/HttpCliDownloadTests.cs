@@ -40,6 +40,22 @@ public sealed class HttpCliDownloadTests
         }
     }
 
+    [Fact]
+    public async Task Download_onATerminal_drawsTheProgressBar()
+    {
+        // util-linux's `script` gives the CLI a pseudo-terminal, where -o draws its bar on stderr.
+        await using var server = await HttpTestServers.StartAsync("kestrel");
+        var path = Path.Combine(server.Root, "bar.bin");
+        var command = $"env TERM=xterm COLUMNS=120 '{NetkitCli.DotnetHost}' '{NetkitCli.DllPath}' http get '{server.BaseUrl}/blob/{TenMiB}' -o '{path}'";
+        var result = await ProcessRunner.RunAsync("script", ["-qefc", command, "/dev/null"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var screen = System.Text.RegularExpressions.Regex.Replace(result.Stdout, "\u001b\\[[0-9;?]*[A-Za-z]", string.Empty);
+        Assert.Contains("bar.bin", screen, StringComparison.Ordinal);
+        Assert.Contains("100%", screen, StringComparison.Ordinal);
+        Assert.Contains("10.0 MiB", screen, StringComparison.Ordinal);
+        Assert.Equal(BlobPattern.Sha256(1, TenMiB), BlobPattern.Sha256OfFile(path));
+    }
+
     [Theory]
     [MemberData(nameof(HttpTestServers.Kinds), MemberType = typeof(HttpTestServers))]
     public async Task Download_serverClosesMidBody_partialFileMarked_thenContinueFinishesIt(string kind)

@@ -126,12 +126,12 @@ public sealed class MailStoreMailboxTests
         using (var raw = temp.OpenRaw())
         {
             using var command = raw.CreateCommand();
-            command.CommandText = "DROP TABLE subscriptions; PRAGMA user_version = 1;";
+            command.CommandText = "DROP TABLE subscriptions; DROP TABLE message_structures; PRAGMA user_version = 1;";
             command.ExecuteNonQuery();
         }
 
         var store = await temp.ReopenAsync();
         Assert.True(await store.SetSubscribedAsync("bob", "x", true));
-        Assert.Equal(2, temp.Scalar("PRAGMA user_version;"));
+        Assert.Equal(MailSchema.Version, temp.Scalar("PRAGMA user_version;"));
     }
 }

@@ -35,6 +35,13 @@ public sealed class NntpCliTests
             Assert.DoesNotContain("   at ", missing.Stderr, StringComparison.Ordinal);
             var badRange = await NetkitCli.RunAsync("nntp", "over", "local.cli", "9-x", "-s", server);
             Assert.Equal(2, badRange.ExitCode);
+
+            // `netkit news list` reads the store while the server holds it open.
+            var list = await NetkitCli.RunAsync("news", "list", "--data", data, "--json");
+            Assert.True(list.ExitCode == 0, list.ToString());
+            var listed = Assert.Single(JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray());
+            Assert.Equal("local.cli", listed.GetProperty("Name").GetString());
+            Assert.Equal(1, listed.GetProperty("Count").GetInt64());
         }
         finally
         {
@@ -43,5 +50,16 @@ public sealed class NntpCliTests
                 Directory.Delete(data, recursive: true);
             }
         }
+    }
+
+    [Fact]
+    public async Task NewsList_withoutAStore_failsInOneLine_andCreatesNothing()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "netkit-nntpcli-" + Guid.NewGuid().ToString("N"));
+        var list = await NetkitCli.RunAsync("news", "list", "--data", data);
+        Assert.Equal(1, list.ExitCode);
+        Assert.Contains("no news store at", list.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", list.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data));
     }
 }

@@ -11,6 +11,23 @@ namespace NetKit.Tests.Nntp;
 public sealed class NntpClientServerTests
 {
     [Fact]
+    public async Task Over_ofMorePagesThanOne_answersEveryLineOnce_inOrder_andStopsAtMaxRangeResults()
+    {
+        await using var server = await NntpServerHarness.StartAsync(new NntpServerOptions { MaxRangeResults = 4500 });
+        // More articles than the server reads per page (2,000) and than it answers per OVER.
+        await Task.WhenAll(Enumerable.Range(1, 5000).Select(i => server.Store.StoreAsync(
+            Encoding.UTF8.GetBytes(NntpServerHarness.Article("local.test", $"tab\there {i}", messageId: $"<many-{i}@test>")), ["local.test"])));
+        await using var client = await server.ConnectClientAsync();
+        await client.GroupAsync("local.test");
+
+        var over = await client.OverAsync(new NntpRange(1, null));
+        Assert.Equal(Enumerable.Range(1, 4500).Select(n => (long)n), over.Select(o => o.Number));
+        Assert.All(over, o => Assert.StartsWith("tab here ", o.Subject, StringComparison.Ordinal));
+        Assert.Equal(1000, (await client.OverAsync(new NntpRange(4001, 6000))).Count);
+        Assert.Equal(423, (await Assert.ThrowsAsync<NntpCommandException>(() => client.OverAsync(new NntpRange(5001, 6000)))).Code);
+    }
+
+    [Fact]
     public async Task PostGroupOverArticle_roundTrip_keepsTheArticleByteExact()
     {
         await using var server = await NntpServerHarness.StartAsync();

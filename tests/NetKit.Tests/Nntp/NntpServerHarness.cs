@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
 using NetKit.Mail;
 using NetKit.Nntp;
 using NetKit.Nntp.Client;
@@ -35,7 +36,7 @@ internal sealed class NntpServerHarness : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
 
     /// <summary>Starts with groups local.test (described) and local.misc, and user alice.</summary>
-    public static async Task<NntpServerHarness> StartAsync(NntpServerOptions? options = null)
+    public static async Task<NntpServerHarness> StartAsync(NntpServerOptions? options = null, ILogger? logger = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "netkit-nntp-" + Guid.NewGuid().ToString("N"));
         var store = NewsStore.Open(directory);
@@ -43,7 +44,7 @@ internal sealed class NntpServerHarness : IAsyncDisposable
         await store.AddGroupAsync("local.test", "Tests of NetKit's news server");
         await store.AddGroupAsync("local.misc");
         await users.AddUserAsync("alice", "secret-pw");
-        var server = new NntpServer(store, (options ?? new NntpServerOptions()) with { Users = users });
+        var server = new NntpServer(store, (options ?? new NntpServerOptions()) with { Users = users }, logger);
         return new NntpServerHarness(directory, store, users, server.Listen(new IPEndPoint(IPAddress.Loopback, 0)));
     }
 

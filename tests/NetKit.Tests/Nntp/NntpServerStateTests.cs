@@ -9,7 +9,7 @@ namespace NetKit.Tests.Nntp;
 /// <summary>Our server spoken to byte by byte: states, refusals and hostile input.</summary>
 public sealed class NntpServerStateTests
 {
-    private static async Task<string> Ask(RawLineClient client, string command)
+    internal static async Task<string> Ask(RawLineClient client, string command)
     {
         await client.SendAsync(command + "\r\n");
         return (await client.ReadLineAsync()).TrimEnd();
@@ -27,7 +27,7 @@ public sealed class NntpServerStateTests
         return lines;
     }
 
-    private static async Task<string> PostAsync(RawLineClient client, string article)
+    internal static async Task<string> PostAsync(RawLineClient client, string article)
     {
         Assert.StartsWith("340 ", await Ask(client, "POST"), StringComparison.Ordinal);
         await client.SendAsync(article + ".\r\n");
@@ -96,6 +96,22 @@ public sealed class NntpServerStateTests
         Assert.StartsWith("240 ", await PostAsync(client, NntpServerHarness.Article("local.test", "once", messageId: "<once@test>")), StringComparison.Ordinal);
         Assert.StartsWith("441 ", await PostAsync(client, NntpServerHarness.Article("local.test", "twice", messageId: "<once@test>")), StringComparison.Ordinal);
         Assert.Equal(1, (await server.Store.FindGroupAsync("local.test"))!.Count);
+    }
+
+    [Fact]
+    public async Task Post_toAModeratedGroup_needsAnApprovedHeader_andCrossPostsAreAllOrNothing()
+    {
+        await using var server = await NntpServerHarness.StartAsync();
+        await server.Store.AddGroupAsync("local.mod", moderated: true);
+        using var client = await server.ConnectRawAsync();
+        var refused = await PostAsync(client, NntpServerHarness.Article("local.test,local.mod", "unapproved", messageId: "<unapproved@test>"));
+        Assert.StartsWith("441 local.mod is moderated", refused, StringComparison.Ordinal);
+        Assert.Equal(0, (await server.Store.FindGroupAsync("local.test"))!.Count); // not even in the open group
+        Assert.False(await server.Store.HasArticleAsync("<unapproved@test>"));
+
+        var approved = "Approved: moderator@example.com\r\n" + NntpServerHarness.Article("local.test,local.mod", "approved", messageId: "<approved@test>");
+        Assert.StartsWith("240 ", await PostAsync(client, approved), StringComparison.Ordinal);
+        Assert.Equal(1, (await server.Store.FindGroupAsync("local.mod"))!.Count);
     }
 
     [Fact]

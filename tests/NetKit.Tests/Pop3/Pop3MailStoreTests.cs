@@ -120,6 +120,28 @@ public class Pop3MailStoreTests
     }
 
     [Fact]
+    public async Task DeletionsAtQuit_tellTheStoresListeners()
+    {
+        await using var temp = await StoreWithBobAsync();
+        var stored = await temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("to delete"), "bob"));
+        var changes = new List<MailboxChangedEventArgs>();
+        temp.Store.MailboxChanged += (_, e) => { lock (changes) { changes.Add(e); } };
+        var maildrops = new MailStoreMaildrops(temp.Store);
+        await using (var drop = await maildrops.TryOpenAsync("bob", CancellationToken.None))
+        {
+            Assert.NotNull(drop);
+            await drop.DeleteAsync([0], CancellationToken.None);
+        }
+
+        lock (changes)
+        {
+            var change = Assert.Single(changes);
+            Assert.Equal("INBOX", change.Mailbox);
+            Assert.Equal([stored[0].Id], change.Removed);
+        }
+    }
+
+    [Fact]
     public async Task TwoSourcesOverOneStore_shareTheirLocks()
     {
         await using var temp = await StoreWithBobAsync();

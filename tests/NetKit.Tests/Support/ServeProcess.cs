@@ -21,7 +21,7 @@ public sealed partial class ServeProcess : IAsyncDisposable
 
     public ChildProcess Process { get; }
 
-    /// <summary>The rows of the table: service and where it listens (tcp://127.0.0.1:N, udp://..., unix:/path, unixgram:/path).</summary>
+    /// <summary>The rows of the table: service and where it listens (tcp://127.0.0.1:N, udp://..., http://... for web, unix:/path, unixgram:/path).</summary>
     public IReadOnlyList<(string Service, string Endpoint)> Listeners { get; }
 
     public static async Task<ServeProcess> StartAsync(params string[] arguments)
@@ -65,6 +65,6 @@ public sealed partial class ServeProcess : IAsyncDisposable
     public static string NewUnixPath(string tag) =>
         Path.Combine("/tmp", $"nk-{tag}-{Guid.NewGuid().ToString("N")[..10]}.sock");
 
-    [GeneratedRegex(@"^\s*(?<service>[a-z][a-z0-9]*)\s+(?<endpoint>(?:tcp|udp|tls)://\S+|unix(?:gram)?:\S+)\s*$")]
+    [GeneratedRegex(@"^\s*(?<service>[a-z][a-z0-9]*)\s+(?<endpoint>(?:tcp|udp|tls|http)://\S+|unix(?:gram)?:\S+)\s*$")]
     private static partial Regex TableRow();
 }

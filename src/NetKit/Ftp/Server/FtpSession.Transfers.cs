@@ -404,31 +404,64 @@ public sealed partial class FtpSession
         }
     }
 
+    /// <summary>
+    /// Reads the upload into two buffers in turn: while one is being written to
+    /// the file, the other fills from the network. Each buffer is filled whole
+    /// before it is written, so the disk sees few large writes, not one per packet.
+    /// </summary>
     private async Task ReceiveFileAsync(FtpDataConnection data, FileStream file, bool binary, RunningTransfer transfer, CancellationToken ct)
     {
         var size = _options.TransferBufferSize;
-        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(size), ArrayPool<byte>.Shared.Rent(size)];
+        var writer = new FtpUploadWriter(file.SafeFileHandle, file.Position);
         var ascii = new FtpAscii();
         try
         {
-            int n;
-            while ((n = await data.Stream.ReadAsync(buffer.AsMemory(0, size), ct)) > 0)
+            for (var turn = 0; ; turn ^= 1)
             {
-                Interlocked.Add(ref transfer.Bytes, n);
-                var length = binary ? n : ascii.ToLocal(buffer.AsSpan(0, n), buffer);
-                await file.WriteAsync(buffer.AsMemory(0, length), ct);
-                _connection.Touch();
+                var buffer = buffers[turn];
+                var filled = await FillAsync(data.Stream, buffer.AsMemory(0, size), transfer, ct);
+                var length = binary ? filled : ascii.ToLocal(buffer.AsSpan(0, filled), buffer);
+                if (length > 0)
+                {
+                    await writer.WriteAsync(buffer.AsMemory(0, length), ct);
+                }
+
+                if (filled < size)
+                {
+                    break;
+                }
             }
 
+            await writer.CompleteAsync();
             if (!binary)
             {
-                await file.WriteAsync(buffer.AsMemory(0, ascii.Flush(buffer)), ct);
+                await writer.WriteAsync(buffers[0].AsMemory(0, ascii.Flush(buffers[0])), ct);
+                await writer.CompleteAsync();
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // A write may still hold a buffer when the transfer fails; the pool gets it back only after.
+            await writer.DrainAsync();
+            ArrayPool<byte>.Shared.Return(buffers[0]);
+            ArrayPool<byte>.Shared.Return(buffers[1]);
         }
+    }
+
+    /// <summary>Reads until <paramref name="buffer"/> is full or the sender is done; returns how much came.</summary>
+    private async Task<int> FillAsync(Stream stream, Memory<byte> buffer, RunningTransfer transfer, CancellationToken ct)
+    {
+        var filled = 0;
+        int n;
+        while (filled < buffer.Length && (n = await stream.ReadAsync(buffer[filled..], ct)) > 0)
+        {
+            filled += n;
+            Interlocked.Add(ref transfer.Bytes, n);
+            _connection.Touch();
+        }
+
+        return filled;
     }
 
     /// <summary>The transfer task has ended: commit or discard an upload, then say how it went.</summary>

@@ -34,7 +34,7 @@ public sealed partial class ImapClient
         var token = deadline.Token;
         try
         {
-            var tag = "A" + (++nextTag).ToString("D4", CultureInfo.InvariantCulture);
+            var tag = NextTag();
             var pending = new Queue<ReadOnlyMemory<byte>>(literals);
             if (pending.Count > 0 && capabilities.Contains("LITERAL+"))
             {
@@ -103,6 +103,8 @@ public sealed partial class ImapClient
         }
     }
 
+    private string NextTag() => "A" + (++nextTag).ToString("D4", CultureInfo.InvariantCulture);
+
     private async Task<ImapResponse> ReadResponseAsync(CancellationToken cancellationToken)
     {
         var read = await reader!.ReadAsync(static _ => ValueTask.CompletedTask, cancellationToken);
@@ -164,15 +166,15 @@ public sealed partial class ImapClient
         await CommandAsync("CAPABILITY", cancellationToken);
     }
 
-    /// <summary>Keeps the capabilities and the selected mailbox's count current; tells <see cref="MailboxEvent"/>.</summary>
-    private void Notice(ImapResponse response)
+    /// <summary>Keeps the capabilities and the selected mailbox's count current; tells <see cref="MailboxEvent"/>; returns the event, if it is one.</summary>
+    private ImapMailboxEvent? Notice(ImapResponse response)
     {
         NoticeCode(response);
         switch (response.Name)
         {
             case "CAPABILITY":
                 capabilities = new HashSet<string>(response.Values.Select(v => v.Text ?? ""), StringComparer.OrdinalIgnoreCase);
-                return;
+                return null;
             case "EXISTS" when Selected is not null:
                 Selected = Selected with { Exists = (int)(response.Number ?? 0) };
                 break;
@@ -185,10 +187,12 @@ public sealed partial class ImapClient
             case "FETCH":
                 break;
             default:
-                return;
+                return null;
         }
 
-        MailboxEvent?.Invoke(new ImapMailboxEvent(response.Name, response.Number ?? 0, response));
+        var mailboxEvent = new ImapMailboxEvent(response.Name, response.Number ?? 0, response);
+        MailboxEvent?.Invoke(mailboxEvent);
+        return mailboxEvent;
     }
 
     private void NoticeCode(ImapResponse response)

@@ -320,57 +320,6 @@ public sealed partial class ImapClient : IAsyncDisposable
 
     public Task DeleteMailboxAsync(string mailbox, CancellationToken cancellationToken = default) => CommandAsync($"DELETE {MailboxName(mailbox)}", cancellationToken);
 
-    /// <summary>
-    /// IDLE (RFC 2177) until <paramref name="stop"/> is cancelled: every change is given to
-    /// <paramref name="onEvent"/> as it comes. Then DONE, and the command's end.
-    /// </summary>
-    public async Task IdleAsync(Action<ImapMailboxEvent> onEvent, CancellationToken stop, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(onEvent);
-        var previous = MailboxEvent;
-        MailboxEvent = e =>
-        {
-            previous?.Invoke(e);
-            onEvent(e);
-        };
-        try
-        {
-            await RunAsync("IDLE", [], null, (idling, ct) =>
-            {
-                // The server is idling: DONE goes out once the caller says stop.
-                _ = SendDoneWhenStoppedAsync(stop, ct);
-                return Task.CompletedTask;
-            }, cancellationToken, noTimeout: true);
-        }
-        finally
-        {
-            MailboxEvent = previous;
-        }
-    }
-
-    private async Task SendDoneWhenStoppedAsync(CancellationToken stop, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(Timeout.Infinite, CancellationTokenSource.CreateLinkedTokenSource(stop, cancellationToken).Token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        try
-        {
-            if (!cancellationToken.IsCancellationRequested)
-            {
-                await SendLineAsync("DONE", secret: false, CancellationToken.None);
-            }
-        }
-        catch (Exception ex) when (Disconnects.IsDisconnect(ex) || ex is ObjectDisposedException)
-        {
-            // The reading side reports the broken connection.
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         var open = connection;

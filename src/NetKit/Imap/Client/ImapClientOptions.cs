@@ -33,6 +33,12 @@ public sealed record ImapClientOptions
     /// <summary>How long one command may take before the connection is given up.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// A long IDLE is ended (DONE) and issued again after this long: RFC 2177 has servers drop an
+    /// IDLE after 30 minutes of it, and asks clients to renew it at least every 29.
+    /// </summary>
+    public TimeSpan IdleRenewal { get; init; } = TimeSpan.FromMinutes(25);
+
     /// <summary>A C:/S: transcript, passwords and SASL data hidden.</summary>
     public WireTrace? Trace { get; init; }
 

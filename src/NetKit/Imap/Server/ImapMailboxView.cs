@@ -16,6 +16,9 @@ internal sealed class ImapViewMessage(MailEntry entry, bool recent)
 
     public long Size { get; } = entry.Size;
 
+    /// <summary>The stored content (shared by copies): what a cached structure belongs to.</summary>
+    public long ContentId { get; } = entry.ContentId;
+
     public bool Recent { get; } = recent;
 
     /// <summary>Gone from the store, not yet announced (EXPUNGE may not be sent during FETCH, STORE or SEARCH).</summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using MimeKit;
 using MimeKit.Utils;
+using NetKit.Mail;
 
 namespace NetKit.Imap.Server;
 
@@ -132,8 +133,17 @@ internal sealed class ImapMessage
         return output.ToArray();
     }
 
-    /// <summary>ENVELOPE (RFC 3501 section 7.4.2).</summary>
-    public void WriteEnvelope(ImapResponseWriter writer) => WriteEnvelope(writer, Message);
+    /// <summary>ENVELOPE, BODY and BODYSTRUCTURE in wire form, to be kept in the store and sent as they are.</summary>
+    public MailStructure Structure()
+    {
+        var scratch = new ImapResponseWriter((_, _) => ValueTask.CompletedTask, () => null);
+        WriteEnvelope(scratch, Message);
+        var envelope = scratch.Take();
+        WriteBody(scratch, Message.Body, extensible: false);
+        var body = scratch.Take();
+        WriteBody(scratch, Message.Body, extensible: true);
+        return new MailStructure(envelope, body, scratch.Take());
+    }
 
     private static void WriteEnvelope(ImapResponseWriter writer, MimeMessage message)
     {
@@ -213,9 +223,6 @@ internal sealed class ImapMessage
     /// <summary>A display name as it would be on the wire: encoded words when it is not ASCII.</summary>
     private static string? Phrase(string? name) =>
         string.IsNullOrEmpty(name) ? null : name.All(c => c < 0x80) ? name : Encoding.ASCII.GetString(Rfc2047.EncodePhrase(Encoding.UTF8, name));
-
-    /// <summary>BODYSTRUCTURE (extensible) or BODY (without extension data).</summary>
-    public void WriteBodyStructure(ImapResponseWriter writer, bool extensible) => WriteBody(writer, Message.Body, extensible);
 
     private void WriteBody(ImapResponseWriter writer, MimeEntity? entity, bool extensible)
     {

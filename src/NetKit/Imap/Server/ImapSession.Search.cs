@@ -17,24 +17,46 @@ internal sealed partial class ImapSession
 
         var view = View;
         var found = new List<uint>();
-        for (var i = 0; i < view.Messages.Count; i++)
+        var reads = NeedsContent(key, headerOnly: false) ? Store.ReadMessagesAsync : NeedsContent(key, headerOnly: true) ? Store.ReadHeadersAsync : (Func<IReadOnlyCollection<long>, CancellationToken, Task<Dictionary<long, byte[]>>>?)null;
+        for (var start = 0; start < view.Messages.Count; start += FetchChunkMessages)
         {
-            var message = view.Messages[i];
-            if (message.Expunged)
+            var end = Math.Min(view.Messages.Count, start + FetchChunkMessages);
+            var raws = reads is not null
+                ? await reads(view.Messages.Skip(start).Take(end - start).Where(m => !m.Expunged).Select(m => m.Id).ToList(), stopping)
+                : null;
+            for (var i = start; i < end; i++)
             {
-                continue;
-            }
+                var message = view.Messages[i];
+                if (message.Expunged)
+                {
+                    continue;
+                }
 
-            var context = new SearchContext(this, view, message, (uint)(i + 1));
-            if (await context.MatchesAsync(key))
-            {
-                found.Add(uid ? message.Uid : (uint)(i + 1));
+                var context = new SearchContext(view, message, (uint)(i + 1), raws?.GetValueOrDefault(message.Id));
+                if (context.Matches(key))
+                {
+                    found.Add(uid ? message.Uid : (uint)(i + 1));
+                }
             }
         }
 
         output.Untagged(found.Count == 0 ? "SEARCH" : "SEARCH " + string.Join(' ', found.Select(n => n.ToString(CultureInfo.InvariantCulture))));
         return Ok("SEARCH completed");
     }
+
+    /// <summary>
+    /// True when a key looks into the message itself, not only at what the view holds: into its
+    /// header fields (<paramref name="headerOnly"/>), or into more (its text, its sent date).
+    /// </summary>
+    private static bool NeedsContent(ImapSearchKey key, bool headerOnly) => key switch
+    {
+        ImapSearchAnd and => and.Keys.Any(k => NeedsContent(k, headerOnly)),
+        ImapSearchOr or => NeedsContent(or.Left, headerOnly) || NeedsContent(or.Right, headerOnly),
+        ImapSearchNot not => NeedsContent(not.Key, headerOnly),
+        ImapSearchText text => headerOnly || text.Field is ImapTextField.Body or ImapTextField.Text,
+        ImapSearchDate date => !headerOnly && date.Field != ImapDateField.Internal,
+        _ => false,
+    };
 
     /// <summary>[CHARSET astring SP] search-key *(SP search-key).</summary>
     private static ImapSearchKey ParseSearch(ImapParser parser, out string? charset)
@@ -52,32 +74,28 @@ internal sealed partial class ImapSession
         return ImapSearchParser.Parse(parser, peek);
     }
 
-    /// <summary>One message under test; its content is read and parsed only when a key needs it.</summary>
-    private sealed class SearchContext(ImapSession session, ImapMailboxView view, ImapViewMessage message, uint sequence)
+    /// <summary>
+    /// One message under test, with its bytes when the key needs them (only its header block when
+    /// the key has header keys alone): header keys parse only the header block, BODY, TEXT and
+    /// sent dates the whole message, each at most once.
+    /// </summary>
+    private sealed class SearchContext(ImapMailboxView view, ImapViewMessage message, uint sequence, byte[]? raw)
     {
         private ImapMessage? content;
-        private bool loaded;
+        private HeaderList? headers;
 
-        public async Task<bool> MatchesAsync(ImapSearchKey key)
+        public bool Matches(ImapSearchKey key)
         {
             switch (key)
             {
                 case ImapSearchAll:
                     return true;
                 case ImapSearchAnd and:
-                    foreach (var k in and.Keys)
-                    {
-                        if (!await MatchesAsync(k))
-                        {
-                            return false;
-                        }
-                    }
-
-                    return true;
+                    return and.Keys.All(Matches);
                 case ImapSearchOr or:
-                    return await MatchesAsync(or.Left) || await MatchesAsync(or.Right);
+                    return Matches(or.Left) || Matches(or.Right);
                 case ImapSearchNot not:
-                    return !await MatchesAsync(not.Key);
+                    return !Matches(not.Key);
                 case ImapSearchFlag flag:
                     return ImapFlags.Has(message.Flags, flag.Flag) == flag.Set;
                 case ImapSearchRecent recent:
@@ -91,7 +109,7 @@ internal sealed partial class ImapSession
                 case ImapSearchDate date:
                     DateOnly? day = date.Field == ImapDateField.Internal
                         ? DateOnly.FromDateTime(message.InternalDate.UtcDateTime)
-                        : await SentDateAsync();
+                        : SentDate();
                     return day is { } d && date.Comparison switch
                     {
                         ImapDateComparison.Before => d < date.Date,
@@ -99,49 +117,66 @@ internal sealed partial class ImapSession
                         _ => d >= date.Date,
                     };
                 case ImapSearchText text:
-                    return await MatchesTextAsync(text);
+                    return MatchesText(text);
                 default:
                     return false;
             }
         }
 
-        private async Task<ImapMessage?> ContentAsync()
+        private MimeMessage? Message => raw is null ? null : (content ??= new ImapMessage(raw)).Message;
+
+        /// <summary>The top-level header fields: from the parsed message when there is one, else the header block alone.</summary>
+        private HeaderList? Headers()
         {
-            if (!loaded)
+            if (raw is null)
             {
-                loaded = true;
-                var raw = await session.Store.ReadMessageAsync(message.Id, session.stopping);
-                content = raw is null ? null : new ImapMessage(raw);
+                return null;
             }
 
-            return content;
+            if (content is not null)
+            {
+                return content.Message.Headers;
+            }
+
+            if (headers is null)
+            {
+                Mail.MailCharsets.EnsureRegistered();
+                headers = new MimeParser(new MemoryStream(raw, writable: false), MimeFormat.Entity).ParseHeaders();
+            }
+
+            return headers;
         }
 
-        private async Task<DateOnly?> SentDateAsync()
+        private DateOnly? SentDate()
         {
-            var parsed = await ContentAsync();
-            return parsed is null || !parsed.Message.Headers.Contains(HeaderId.Date) ? null : DateOnly.FromDateTime(parsed.Message.Date.DateTime);
+            var parsed = Message;
+            return parsed is null || !parsed.Headers.Contains(HeaderId.Date) ? null : DateOnly.FromDateTime(parsed.Date.DateTime);
         }
 
-        private async Task<bool> MatchesTextAsync(ImapSearchText key)
+        private bool MatchesText(ImapSearchText key)
         {
-            var parsed = await ContentAsync();
-            if (parsed is null)
+            if (key.Field is ImapTextField.Body or ImapTextField.Text)
+            {
+                var parsed = Message;
+                return parsed is not null && (key.Field == ImapTextField.Body
+                    ? BodyContains(parsed, key.Value)
+                    : parsed.Headers.Any(h => Contains(h.Value, key.Value)) || BodyContains(parsed, key.Value));
+            }
+
+            var list = Headers();
+            if (list is null)
             {
                 return false;
             }
 
-            var headers = parsed.Message.Headers;
             return key.Field switch
             {
-                ImapTextField.From => HeaderContains(headers, "From", key.Value),
-                ImapTextField.To => HeaderContains(headers, "To", key.Value),
-                ImapTextField.Cc => HeaderContains(headers, "Cc", key.Value),
-                ImapTextField.Bcc => HeaderContains(headers, "Bcc", key.Value),
-                ImapTextField.Subject => HeaderContains(headers, "Subject", key.Value),
-                ImapTextField.Header => HeaderContains(headers, key.HeaderName!, key.Value),
-                ImapTextField.Body => BodyContains(parsed.Message, key.Value),
-                _ => headers.Any(h => Contains(h.Value, key.Value)) || BodyContains(parsed.Message, key.Value),
+                ImapTextField.From => HeaderContains(list, "From", key.Value),
+                ImapTextField.To => HeaderContains(list, "To", key.Value),
+                ImapTextField.Cc => HeaderContains(list, "Cc", key.Value),
+                ImapTextField.Bcc => HeaderContains(list, "Bcc", key.Value),
+                ImapTextField.Subject => HeaderContains(list, "Subject", key.Value),
+                _ => HeaderContains(list, key.HeaderName!, key.Value),
             };
         }
 

@@ -5,7 +5,7 @@ using System.Text;
 namespace NetKit.Nntp.Server;
 
 /// <summary>An article checked for storing: its final bytes, message-id and groups, or why it is refused.</summary>
-internal sealed record NntpCheckedArticle(byte[] Raw, string MessageId, IReadOnlyList<string> Groups);
+internal sealed record NntpCheckedArticle(byte[] Raw, string MessageId, IReadOnlyList<string> Groups, bool Approved);
 
 /// <summary>
 /// RFC 5536/5537 checks on a posted or offered article: a header section that parses,
@@ -56,7 +56,7 @@ internal static class NntpArticleCheck
                 return null!;
             }
 
-            return new NntpCheckedArticle(raw, id, groups);
+            return new NntpCheckedArticle(raw, id, groups, headers["Approved"] is not null);
         }
 
         var added = new StringBuilder();
@@ -81,6 +81,6 @@ internal static class NntpArticleCheck
             raw = [.. Encoding.ASCII.GetBytes(added.ToString()), .. raw];
         }
 
-        return new NntpCheckedArticle(raw, id, groups);
+        return new NntpCheckedArticle(raw, id, groups, headers["Approved"] is not null);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace NetKit.Nntp.Server;
@@ -273,15 +274,57 @@ internal sealed partial class NntpSession
             return;
         }
 
-        var lines = range.IsEmpty ? [] : await _server.Store.GetOverviewAsync(_group!.Name, Clamp(range), _stopping);
-        if (lines.Count == 0)
+        if (range.IsEmpty)
         {
             Reply(423, "no articles in that range");
             return;
         }
 
-        Block(224, "overview information follows", lines.Select(o => o.ToLine()));
+        // Page by page, each page's lines written straight into the output and sent once it
+        // is big: memory stays bounded on a huge group and the client gets lines early.
+        range = Clamp(range);
+        var any = false;
+        long start = 0; // where the block began in the output; below 0 once earlier parts went out
+        while (true)
+        {
+            var page = await _server.Store.GetOverviewAsync(_group!.Name, range, OverPageSize, _stopping);
+            if (page.Count > 0 && !any)
+            {
+                Reply(224, "overview information follows");
+                any = true;
+                start = _output.WrittenCount;
+            }
+
+            foreach (var line in page)
+            {
+                line.WriteLine(_output);
+            }
+
+            if (page.Count < OverPageSize)
+            {
+                break;
+            }
+
+            range = range with { Low = page[^1].Number + 1 };
+            if (_output.WrittenCount >= OverFlushBytes)
+            {
+                start -= _output.WrittenCount;
+                await FlushAsync();
+            }
+        }
+
+        if (!any)
+        {
+            Reply(423, "no articles in that range");
+            return;
+        }
+
+        _output.Write(".\r\n"u8);
+        _connection.Trace?.Note($"{_output.WrittenCount - start} bytes of data");
     }
+
+    private const int OverPageSize = 2000;
+    private const int OverFlushBytes = 256 * 1024;
 
     private async ValueTask HdrAsync(bool xhdr, string[] args)
     {
@@ -314,7 +357,7 @@ internal sealed partial class NntpSession
             if (OverviewField(field) is { } fromOverview)
             {
                 // A field the overview holds: one query, no article parsed.
-                var overview = range.IsEmpty ? [] : await _server.Store.GetOverviewAsync(_group!.Name, Clamp(range), _stopping);
+                var overview = range.IsEmpty ? [] : await _server.Store.GetOverviewAsync(_group!.Name, Clamp(range), ct: _stopping);
                 if (overview.Count == 0)
                 {
                     Reply(423, "no articles in that range");

@@ -31,38 +31,36 @@ internal sealed partial class NntpSession
 
         if (fault is not null)
         {
-            Reply(441, fault);
+            Refuse(441, fault);
             return true;
         }
 
         var article = NntpArticleCheck.Check(raw, _options.HostName, complete: true, out var refusal);
         if (refusal is not null)
         {
-            Reply(441, refusal);
+            Refuse(441, refusal);
             return true;
         }
 
-        foreach (var name in article.Groups)
+        var result = await StoreAsync(article, approved: article.Approved);
+        switch (result?.Outcome)
         {
-            if (await _server.Store.FindGroupAsync(name, _stopping) is { Moderated: true } && NntpArticleHeaders.Parse(article.Raw)["Approved"] is null)
-            {
-                Reply(441, $"{name} is moderated; posting needs an Approved header");
-                return true;
-            }
+            case NewsPostOutcome.Stored:
+                Reply(240, $"article received ok {article.MessageId}");
+                break;
+            case null:
+                Reply(441, "posting failed: the news store could not write"); // logged as the store's failure
+                break;
+            default:
+                Refuse(441, result.Outcome switch
+                {
+                    NewsPostOutcome.DuplicateMessageId => "duplicate message-id",
+                    NewsPostOutcome.NotApproved => $"{result.MissingGroup} is moderated; posting needs an Approved header",
+                    _ => $"no such newsgroup: {result.MissingGroup}",
+                });
+                break;
         }
 
-        var result = await StoreAsync(article);
-        Reply(result?.Outcome switch
-        {
-            NewsPostOutcome.Stored => 240,
-            _ => 441,
-        }, result?.Outcome switch
-        {
-            NewsPostOutcome.Stored => $"article received ok {article.MessageId}",
-            NewsPostOutcome.DuplicateMessageId => "duplicate message-id",
-            NewsPostOutcome.NoSuchGroup => $"no such newsgroup: {result.MissingGroup}",
-            _ => "posting failed: the news store could not write",
-        });
         return true;
     }
 
@@ -80,7 +78,7 @@ internal sealed partial class NntpSession
             return true;
         }
 
-        if (await _server.Store.FindArticleAsync(args[0], null, _stopping) is not null)
+        if (await _server.Store.HasArticleAsync(args[0], _stopping))
         {
             Reply(435, "duplicate; article not wanted");
             return true;
@@ -95,7 +93,7 @@ internal sealed partial class NntpSession
 
         if (fault is not null)
         {
-            Reply(437, fault);
+            Refuse(437, fault);
             return true;
         }
 
@@ -107,7 +105,7 @@ internal sealed partial class NntpSession
 
         if (refusal is not null)
         {
-            Reply(437, refusal);
+            Refuse(437, refusal);
             return true;
         }
 
@@ -115,7 +113,7 @@ internal sealed partial class NntpSession
         var carried = new List<string>();
         foreach (var name in article.Groups)
         {
-            if (await _server.Store.FindGroupAsync(name, _stopping) is not null)
+            if (await _server.Store.IsModeratedAsync(name, _stopping) is not null)
             {
                 carried.Add(name);
             }
@@ -123,7 +121,7 @@ internal sealed partial class NntpSession
 
         if (carried.Count == 0)
         {
-            Reply(437, "none of its newsgroups is carried here");
+            Refuse(437, "none of its newsgroups is carried here");
             return true;
         }
 
@@ -137,11 +135,18 @@ internal sealed partial class NntpSession
                 Reply(436, "transfer failed; try again later");
                 break;
             default:
-                Reply(437, result.Outcome == NewsPostOutcome.DuplicateMessageId ? "duplicate message-id" : "no such newsgroup");
+                Refuse(437, result.Outcome == NewsPostOutcome.DuplicateMessageId ? "duplicate message-id" : "no such newsgroup");
                 break;
         }
 
         return true;
+    }
+
+    /// <summary>A refused POST (441) or IHAVE (437): logged, since the poster or peer may not tell anyone.</summary>
+    private void Refuse(int code, string reason)
+    {
+        NntpServerLog.ArticleRefused(_server.Logger, _connection.Remote, code == 441 ? "POST" : "IHAVE", reason);
+        Reply(code, reason);
     }
 
     /// <summary>
@@ -166,15 +171,21 @@ internal sealed partial class NntpSession
         };
     }
 
-    private async ValueTask<NewsPostResult?> StoreAsync(NntpCheckedArticle article)
+    private async ValueTask<NewsPostResult?> StoreAsync(NntpCheckedArticle article, bool approved = true)
     {
         try
         {
-            return await _server.Store.StoreAsync(article.Raw, article.Groups, _stopping);
+            var result = await _server.Store.StoreAsync(article.Raw, article.Groups, approved, _stopping);
+            if (result.Outcome == NewsPostOutcome.Stored)
+            {
+                NntpServerLog.Stored(_server.Logger, _connection.Remote, article.MessageId, article.Raw.Length, string.Join(',', result.Placed.Select(p => p.Group)));
+            }
+
+            return result;
         }
         catch (NewsStoreException ex)
         {
-            StoreFailed(_server.Logger, _connection.Remote, ex);
+            NntpServerLog.StoreFailed(_server.Logger, ex, _connection.Remote);
             return null;
         }
     }

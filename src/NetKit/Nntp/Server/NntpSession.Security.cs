@@ -43,7 +43,9 @@ internal sealed partial class NntpSession
 
         Reply(382, "continue with TLS negotiation");
         await FlushAsync();
-        if (!await StartTls.UpgradeServerAsync(_connection, _reader, certificate, TimeSpan.FromSeconds(10), "STARTTLS", _ => { }, _stopping))
+        if (!await StartTls.UpgradeServerAsync(
+                _connection, _reader, certificate, TimeSpan.FromSeconds(10), "STARTTLS",
+                bytes => NntpServerLog.DiscardedAfterStartTls(_server.Logger, _connection.Remote, bytes), _stopping))
         {
             return false;
         }
@@ -167,15 +169,18 @@ internal sealed partial class NntpSession
         if (step.Kind == SaslStepKind.Success)
         {
             _user = step.UserName;
+            NntpServerLog.Authenticated(_server.Logger, _connection.Remote, _user!);
             Reply(successCode, "authentication accepted");
             return true;
         }
 
         _authFailures++;
+        NntpServerLog.AuthFailed(_server.Logger, _connection.Remote, step.UserName, step.Reason);
         await Task.Delay(TimeSpan.FromMilliseconds(200 * _authFailures), _stopping); // Slows guessing.
         Reply(481, "authentication failed");
         if (_authFailures >= _options.MaxAuthFailures)
         {
+            NntpServerLog.TooManyAuthFailures(_server.Logger, _connection.Remote, _authFailures);
             Reply(400, "too many failed logins; goodbye");
             return false;
         }

@@ -51,6 +51,7 @@ internal sealed partial class NntpSession : IDisposable
             {
                 if (_errors >= _options.MaxErrors)
                 {
+                    NntpServerLog.TooManyErrors(_server.Logger, _connection.Remote, _errors);
                     Reply(400, "too many errors; goodbye");
                     await FlushAsync();
                     return;
@@ -66,6 +67,7 @@ internal sealed partial class NntpSession : IDisposable
         }
         catch (OperationCanceledException)
         {
+            NntpServerLog.TimedOut(_server.Logger, _connection.Remote);
             Reply(400, "idle for too long; goodbye");
             await TryFlushAsync();
         }
@@ -258,7 +260,4 @@ internal sealed partial class NntpSession : IDisposable
             // It will not hear the goodbye.
         }
     }
-
-    private static readonly Action<ILogger, string, Exception?> StoreFailed =
-        LoggerMessage.Define<string>(LogLevel.Error, new EventId(1, "NntpStoreFailed"), "{Remote}: the news store failed");
 }

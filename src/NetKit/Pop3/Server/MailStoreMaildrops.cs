@@ -54,7 +54,7 @@ public sealed class MailStoreMaildrops(MailStore store) : IPop3MaildropSource
                 messages.Add(new Pop3MessageInfo(size, string.Create(CultureInfo.InvariantCulture, $"{mailbox!.UidValidity}.{summary.Uid}")));
             }
 
-            return new Maildrop(store, [.. summaries.Select(s => s.Id)], messages, held);
+            return new Maildrop(store, account, [.. summaries.Select(s => s.Id)], messages, held);
         }
         catch
         {
@@ -84,7 +84,7 @@ public sealed class MailStoreMaildrops(MailStore store) : IPop3MaildropSource
         public ConcurrentDictionary<long, long> WireSizes { get; } = new();
     }
 
-    private sealed class Maildrop(MailStore store, long[] ids, IReadOnlyList<Pop3MessageInfo> messages, IDisposable held) : IPop3Maildrop
+    private sealed class Maildrop(MailStore store, string account, long[] ids, IReadOnlyList<Pop3MessageInfo> messages, IDisposable held) : IPop3Maildrop
     {
         public IReadOnlyList<Pop3MessageInfo> Messages => messages;
 
@@ -92,8 +92,9 @@ public sealed class MailStoreMaildrops(MailStore store) : IPop3MaildropSource
             await store.ReadMessageAsync(ids[index], cancellationToken)
             ?? throw new MailStoreException($"message {ids[index]} was removed by someone else");
 
+        // An expunge, not a bare delete: IMAP sessions and the web console's live list hear of it.
         public Task DeleteAsync(IReadOnlyCollection<int> indexes, CancellationToken cancellationToken) =>
-            store.DeleteMessagesAsync(indexes.Select(i => ids[i]), cancellationToken);
+            store.ExpungeAsync(account, MailStore.Inbox, indexes.Select(i => ids[i]), cancellationToken);
 
         public ValueTask DisposeAsync()
         {

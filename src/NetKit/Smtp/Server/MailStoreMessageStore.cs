@@ -22,6 +22,11 @@ public sealed class MailStoreMessageStore(MailStore store) : ISmtpMessageStore
     public async ValueTask<string?> FindLocalAccountAsync(string userName, CancellationToken cancellationToken) =>
         (await Store.FindUserAsync(userName, cancellationToken).ConfigureAwait(false))?.Name;
 
+    /// <summary>
+    /// Stores the message and returns once it is durable. On success the caller resumes on the
+    /// store's reply thread after the commit (an SMTP session sends its 250 from there, without a
+    /// thread-pool hand-off per message): what follows this call must be short and must not block.
+    /// </summary>
     public async ValueTask<string?> DeliverAsync(SmtpReceivedMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -31,7 +36,7 @@ public sealed class MailStoreMessageStore(MailStore store) : ISmtpMessageStore
             [.. message.Recipients.Select(r => new MailRecipient(r.Address, r.Account))],
             message.RemoteAddress,
             message.HeloName);
-        var stored = await Store.DeliverAsync(delivery, cancellationToken).ConfigureAwait(false);
+        var stored = await Store.DeliverAsync(delivery, shortContinuation: true, cancellationToken).ConfigureAwait(false);
         return stored.Count == 0 ? null : stored[0].Id.ToString(CultureInfo.InvariantCulture);
     }
 }

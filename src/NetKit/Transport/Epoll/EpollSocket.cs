@@ -400,7 +400,11 @@ internal sealed class EpollSocket
                     return;
                 }
 
-                n = Owner.Attempt(_buffer.Span, out var errno);
+                // A zero-byte read only waits for "something arrived" (data, the end, an error), and
+                // the edge just said so: no peek (one system call less per request). Should the edge
+                // be stale, the caller's real read finds the socket empty and waits again.
+                var errno = 0;
+                n = _buffer.IsEmpty ? 0 : Owner.Attempt(_buffer.Span, out errno);
                 if (n < 0 && errno == EAGAIN)
                 {
                     Owner._readable = false; // A wake-up with nothing to read: stay parked.

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# bench/smtp-ab.sh: an interleaved A/B of two or more builds of `netkit serve smtp
+# --catch-all` on this machine: server CPU time per message (utime+stime of each
+# server process from /proc, around each round) and messages/s. All the servers
+# run side by side and take turns, so a load that comes and goes hits each alike;
+# on a shared machine compare the CPU figures, the rates scatter.
+#
+# usage: bench/smtp-ab.sh ROUNDS MESSAGES DIR_A DIR_B [DIR_C ...]
+#   Each DIR holds a build's NetKit.Cli.dll (copy bin/Release/net10.0 aside before
+#   changing the code). A file DIR/bench.env with VAR=VALUE words is put in that
+#   server's environment (a runtime setting to try, say).
+# Load: Postfix smtp-source, 20 sessions, a new connection per message, 2 KiB,
+# after WARMUP (default 8000) messages to each server so the JIT has settled.
+# Prints a line per round and server: variant index, msgs/s, server CPU us/message, load.
+set -uo pipefail
+rounds=${1:?usage: smtp-ab.sh ROUNDS MESSAGES DIR_A DIR_B ...}; msgs=${2:?usage}; shift 2
+(($# >= 2)) || { echo "smtp-ab.sh: give at least two build directories" >&2; exit 2; }
+source_bin=/usr/sbin/smtp-source
+[ -x "$source_bin" ] || { echo "smtp-ab.sh: $source_bin not found (Debian package postfix)" >&2; exit 2; }
+dirs=("$@"); pids=(); ports=(); datas=()
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+cleanup() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  for d in "${datas[@]}"; do rm -rf "$d"; done
+}
+trap cleanup EXIT
+for d in "${dirs[@]}"; do
+  port=$(free_port); data=$(mktemp -d)
+  # shellcheck disable=SC2046 # bench.env holds VAR=VALUE words
+  env $(cat "$d/bench.env" 2>/dev/null) dotnet "$d/NetKit.Cli.dll" serve --quiet "smtp=127.0.0.1:$port" --catch-all --data "$data" >/dev/null 2>&1 &
+  pids+=($!); ports+=("$port"); datas+=("$data")
+done
+send() { "$source_bin" -f a@example.com -t b@example.com -s 20 -m "$1" -l 2048 "127.0.0.1:$2" >/dev/null; }
+for i in "${!dirs[@]}"; do
+  for ((k = 0; k < 200; k++)); do
+    python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "${ports[$i]}" 2>/dev/null && break
+    sleep 0.1
+  done
+  send "${WARMUP:-8000}" "${ports[$i]}"
+done
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+for ((r = 0; r < rounds; r++)); do
+  for i in "${!dirs[@]}"; do
+    c0=$(cpu "${pids[$i]}"); t0=$(date +%s.%N)
+    send "$msgs" "${ports[$i]}" || { echo "smtp-ab.sh: smtp-source failed against ${dirs[$i]}" >&2; exit 1; }
+    t1=$(date +%s.%N); c1=$(cpu "${pids[$i]}")
+    awk -v n="$msgs" -v a="$t0" -v b="$t1" -v c="$((c1 - c0))" -v hz="$hz" -v v="$i" -v l="$(cut -d' ' -f1 /proc/loadavg)" \
+      'BEGIN{printf "v%d msgs_per_s=%.0f server_cpu_us_per_msg=%.1f load=%s\n", v, n/(b-a), c/hz*1e6/n, l}'
+  done
+done
