@@ -191,6 +191,12 @@ public sealed class ImapParser(ImapRawCommand command, ImapLimits? limits = null
         }
 
         var text = Encoding.ASCII.GetString(Quoted());
+        return TryParseDateTime(text, out var value) ? value : throw Error($"invalid date-time \"{text}\"");
+    }
+
+    /// <summary>The text of a date-time ("dd-Mon-yyyy hh:mm:ss +zzzz", quotes removed); false when it is not one.</summary>
+    public static bool TryParseDateTime(string text, out DateTimeOffset value)
+    {
         string[] formats = ["d-MMM-yyyy HH:mm:ss zzz", "dd-MMM-yyyy HH:mm:ss zzz"];
         var normalized = text.TrimStart();
         if (normalized.Length > 6 && normalized[^5] is '+' or '-')
@@ -198,9 +204,7 @@ public sealed class ImapParser(ImapRawCommand command, ImapLimits? limits = null
             normalized = normalized[..^2] + ":" + normalized[^2..]; // .NET's zzz wants +hh:mm
         }
 
-        return DateTimeOffset.TryParseExact(normalized, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
-            ? value
-            : throw Error($"invalid date-time \"{text}\"");
+        return DateTimeOffset.TryParseExact(normalized, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
     }
 
     /// <summary>date: d-Mon-yyyy, bare or quoted.</summary>

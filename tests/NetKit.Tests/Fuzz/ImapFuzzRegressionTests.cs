@@ -64,4 +64,20 @@ public class ImapFuzzRegressionTests
         var envelope = FetchItem("* 1 FETCH (ENVELOPE (NIL \"s\" ((\"A\" NIL \"a b\" \"\")) NIL NIL NIL NIL NIL NIL NIL))", "ENVELOPE");
         Assert.Throws<ImapParseException>(() => ImapEnvelope.Parse(envelope));
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("1")]
+    [InlineData("17-Jul-1996")]
+    [InlineData("17-Jul-1996 02:44:25 -07")]
+    public void InternalDate_tooShortOrIncomplete_isNoDate(string text)
+    {
+        // Found by reading: the client inserted a ':' two characters from the end, which threw for short text.
+        Assert.False(ImapParser.TryParseDateTime(text, out _));
+    }
+
+    [Theory]
+    [InlineData("17-Jul-1996 02:44:25 -0700")]
+    [InlineData(" 7-Jul-1996 02:44:25 +0000")]
+    public void InternalDate_rfc3501Form_parses(string text) => Assert.True(ImapParser.TryParseDateTime(text, out _));
 }

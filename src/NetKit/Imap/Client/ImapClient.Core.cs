@@ -222,7 +222,7 @@ public sealed partial class ImapClient
                 case "RFC822.SIZE": size = value.Number; break;
                 case "FLAGS": flags = [.. value.Items.Select(f => f.Text ?? "")]; break;
                 case "INTERNALDATE" when value.Text is { } text:
-                    date = DateTimeOffset.TryParseExact(text.Trim().Insert(text.Trim().Length - 2, ":"), ["d-MMM-yyyy HH:mm:ss zzz", "dd-MMM-yyyy HH:mm:ss zzz"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+                    date = ImapParser.TryParseDateTime(text, out var d) ? d : null; // a malformed date is no date, not an exception
                     break;
                 default:
                     if (value.Kind == ImapValueKind.String && (name.StartsWith("BODY[", StringComparison.Ordinal) || name.StartsWith("RFC822", StringComparison.Ordinal)))
