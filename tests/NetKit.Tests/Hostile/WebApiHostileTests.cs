@@ -143,6 +143,34 @@ public sealed class WebApiHostileTests(WebApiHostileServer server) : IClassFixtu
         ["a part index past the parts"] = s => Status(s, $"/api/messages/{s.KeptId}/parts/99999", HttpStatusCode.NotFound, "Not Found"),
         ["an article number past 64 bits"] = s => Status(s, "/api/news/groups/local.test/articles/99999999999999999999999", HttpStatusCode.NotFound),
         ["a news group name as a path"] = s => Status(s, "/api/news/groups/..%2f..%2fetc/articles", HttpStatusCode.NotFound),
+        ["NUL in a news group name (Kestrel refuses an encoded NUL)"] = s => Status(s, "/api/news/groups/local%00test/articles", HttpStatusCode.BadRequest),
+        ["an overlong news group name"] = s => Status(s, "/api/news/groups/" + new string('g', 4000) + "/articles/1", HttpStatusCode.NotFound),
+        ["a negative article number"] = s => Status(s, "/api/news/groups/local.test/articles/-1/raw", HttpStatusCode.NotFound),
+        ["a negative part index"] = s => Status(s, $"/api/messages/{s.KeptId}/parts/-1", HttpStatusCode.NotFound, "Not Found"),
+        ["HTML of a message without HTML"] = s => Status(s, $"/api/messages/{s.KeptId}/html", HttpStatusCode.NotFound, "Not Found"),
+        ["a download flag that is not a number"] = s => Status(s, $"/api/messages/{s.KeptId}/raw?download=yes", HttpStatusCode.BadRequest),
+        ["NUL and dot-dot in the account filter"] = async s =>
+        {
+            foreach (var filter in new[] { "account=%00", "account=..%2f..%2fetc", "account=bob&mailbox=%00", "account=bob&mailbox=..%2f..%2fINBOX" })
+            {
+                var list = await s.Web.GetJsonAsync("/api/messages?" + filter);
+                Assert.Equal(0, list.GetProperty("total").GetInt32());
+            }
+        },
+        ["a filtered DELETE of an account that cannot exist deletes nothing"] = async s =>
+        {
+            using var response = await s.Http.DeleteAsync("/api/messages?account=..%2fbob&mailbox=%00");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(0, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("deleted").GetInt32());
+        },
+        ["a Range past the end of a file"] = async s =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/files/ftp/pub/readme.txt");
+            request.Headers.Range = new RangeHeaderValue(999_999_999, null);
+            using var response = await s.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, response.StatusCode);
+        },
+        ["wait for a since in the far future"] = s => Status(s, "/api/messages/wait?since=9999-12-31T23:59:59Z&timeout=0", HttpStatusCode.RequestTimeout, "Request Timeout"),
         ["an unknown API route"] = s => Status(s, "/api/nothing/here", HttpStatusCode.NotFound, "Not Found"),
         ["a huge limit"] = s => Status(s, "/api/messages?limit=2147483647", HttpStatusCode.BadRequest, "Bad Request"),
         ["a limit past 32 bits"] = s => Status(s, "/api/messages?limit=99999999999999999999", HttpStatusCode.BadRequest),
