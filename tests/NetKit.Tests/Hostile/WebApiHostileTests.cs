@@ -11,7 +11,7 @@ namespace NetKit.Tests.Hostile;
 
 /// <summary>
 /// The web API in this process over a temp data directory holding one kept message, an FTP root
-/// with a secret beside it and symlinks out, and a message whose subject carries HTML and control characters.
+/// with a secret beside it and symlinks out, a news group with one article, and a message whose subject carries HTML and control characters.
 /// </summary>
 public sealed class WebApiHostileServer : IAsyncLifetime
 {
@@ -35,13 +35,16 @@ public sealed class WebApiHostileServer : IAsyncLifetime
         KeptId = await Web.DeliverAsync(KeptMessage);
         HostileId = await Web.DeliverAsync(ApiTestServer.Message(HostileSubject, "<b>bold</b>\u0000\u0001 body"));
         await File.WriteAllTextAsync(Path.Combine(Web.Data, "secret.txt"), "never served\n");
+        await Web.News.AddGroupAsync("local.test", "A test group");
+        var article = "From: Poster <poster@example.org>\r\nNewsgroups: local.test\r\nSubject: kept article\r\nMessage-ID: <article@example.org>\r\nDate: Thu, 26 Nov 2026 14:00:00 +0000\r\n\r\nBody\r\n";
+        Assert.Equal(NetKit.Nntp.NewsPostOutcome.Stored, (await Web.News.StoreAsync(Encoding.UTF8.GetBytes(article), ["local.test"])).Outcome);
         Directory.CreateDirectory(Path.Combine(Web.FtpRoot, "pub"));
         await File.WriteAllTextAsync(Path.Combine(Web.FtpRoot, "pub", "readme.txt"), "public\n");
         File.CreateSymbolicLink(Path.Combine(Web.FtpRoot, "secret-link.txt"), Path.Combine(Web.Data, "secret.txt"));
         Directory.CreateSymbolicLink(Path.Combine(Web.FtpRoot, "escape"), Web.Data);
     }
 
-    /// <summary>A normal client still gets the list with the kept message, and its raw bytes unchanged.</summary>
+    /// <summary>A normal client still gets the list with the kept message, its raw bytes unchanged, and the kept article.</summary>
     public async Task NormalClientAsync()
     {
         var list = await Web.GetJsonAsync("/api/messages?limit=1000");
@@ -49,6 +52,8 @@ public sealed class WebApiHostileServer : IAsyncLifetime
         using var raw = await Http.GetAsync($"/api/messages/{KeptId}/raw");
         Assert.Equal(HttpStatusCode.OK, raw.StatusCode);
         Assert.Equal(Encoding.UTF8.GetBytes(KeptMessage), await raw.Content.ReadAsByteArrayAsync());
+        var articles = await Web.GetJsonAsync("/api/news/groups/local.test/articles");
+        Assert.Equal("kept article", Assert.Single(articles.GetProperty("items").EnumerateArray()).GetProperty("subject").GetString());
     }
 
     /// <summary>Sends bytes no HttpClient would send and returns everything the server answered before it closed.</summary>
@@ -141,11 +146,12 @@ public sealed class WebApiHostileTests(WebApiHostileServer server) : IClassFixtu
         ["a negative message id"] = s => Status(s, "/api/messages/-1", HttpStatusCode.NotFound, "Not Found"),
         ["a message id past 64 bits"] = s => Status(s, "/api/messages/99999999999999999999999", HttpStatusCode.NotFound, "Not Found"),
         ["a part index past the parts"] = s => Status(s, $"/api/messages/{s.KeptId}/parts/99999", HttpStatusCode.NotFound, "Not Found"),
-        ["an article number past 64 bits"] = s => Status(s, "/api/news/groups/local.test/articles/99999999999999999999999", HttpStatusCode.NotFound),
-        ["a news group name as a path"] = s => Status(s, "/api/news/groups/..%2f..%2fetc/articles", HttpStatusCode.NotFound),
+        ["an article number past 64 bits"] = s => Status(s, "/api/news/groups/local.test/articles/99999999999999999999999", HttpStatusCode.NotFound, "Not Found"),
+        ["a news group name as a path"] = s => Status(s, "/api/news/groups/..%2f..%2fetc/articles", HttpStatusCode.NotFound, "Not Found"),
         ["NUL in a news group name (Kestrel refuses an encoded NUL)"] = s => Status(s, "/api/news/groups/local%00test/articles", HttpStatusCode.BadRequest),
         ["an overlong news group name"] = s => Status(s, "/api/news/groups/" + new string('g', 4000) + "/articles/1", HttpStatusCode.NotFound),
-        ["a negative article number"] = s => Status(s, "/api/news/groups/local.test/articles/-1/raw", HttpStatusCode.NotFound),
+        ["a negative article number"] = s => Status(s, "/api/news/groups/local.test/articles/-1/raw", HttpStatusCode.NotFound, "Not Found"),
+        ["a huge article limit"] = s => Status(s, "/api/news/groups/local.test/articles?limit=2147483647", HttpStatusCode.BadRequest, "Bad Request"),
         ["a negative part index"] = s => Status(s, $"/api/messages/{s.KeptId}/parts/-1", HttpStatusCode.NotFound, "Not Found"),
         ["HTML of a message without HTML"] = s => Status(s, $"/api/messages/{s.KeptId}/html", HttpStatusCode.NotFound, "Not Found"),
         ["a download flag that is not a number"] = s => Status(s, $"/api/messages/{s.KeptId}/raw?download=yes", HttpStatusCode.BadRequest),
