@@ -244,7 +244,15 @@ public sealed partial class SmtpClient : IAsyncDisposable
             TargetHost = _host,
             RemoteCertificateValidationCallback = Options.AcceptAnyCertificate ? static (_, _, _, _) => true : Options.CertificateValidation,
         };
-        await _connection!.UpgradeToClientTlsAsync(tls, step.Next("the TLS handshake"));
+        try
+        {
+            await _connection!.UpgradeToClientTlsAsync(tls, step.Next("the TLS handshake"));
+        }
+        catch (NetKitException ex)
+        {
+            // The transport's own failure type; as SMTP's, it also closes the connection (RunAsync).
+            throw new SmtpProtocolException($"the TLS handshake with the SMTP server at {Remote} failed: {ex.Message}", ex);
+        }
     }
 
     private Task SimpleCommandAsync(string command, CancellationToken cancellationToken) =>
@@ -370,7 +378,17 @@ public sealed partial class SmtpClient : IAsyncDisposable
     /// <summary>Reads one reply; 421 ("closing the channel", RFC 5321 3.8) ends the conversation whatever was asked.</summary>
     private async Task<SmtpReply> ReadReplyAsync(string what, Step step)
     {
-        var reply = await SmtpReplyParser.ReadAsync(_reader!, step.Next(what));
+        SmtpReply reply;
+        try
+        {
+            reply = await SmtpReplyParser.ReadAsync(_reader!, step.Next(what));
+        }
+        catch (SmtpProtocolException ex)
+        {
+            // The parser knows the bytes, not the conversation: say which server and which reply.
+            throw new SmtpProtocolException($"while reading {what} from the SMTP server at {Remote}: {ex.Message}", ex);
+        }
+
         return reply.Code == 421
             ? throw new SmtpCommandException($"the SMTP server at {Remote} is closing the connection: {Describe(reply)}", reply)
             : reply;
