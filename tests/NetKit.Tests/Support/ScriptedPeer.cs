@@ -43,21 +43,19 @@ public sealed class ScriptedPeer : IAsyncDisposable
     public ScriptedPeer Line(string line) => Send(line + "\r\n");
 
     /// <summary>Reads one line from the client (recorded in <see cref="Received"/>); the client closing first ends the script.</summary>
-    public ScriptedPeer Expect() => Step(async (s, ct) =>
+    public ScriptedPeer Expect() => Answer(_ => string.Empty);
+
+    /// <summary>Reads one line and sends what <paramref name="answer"/> makes of it (an IMAP tag echoed back, say), as is.</summary>
+    public ScriptedPeer Answer(Func<string, string> answer) => Step(async (s, ct) =>
     {
         var line = await s.ReadLineAsync(ct) ?? throw new EndOfStreamException("the client closed");
         lock (Received)
         {
             Received.Add(line);
         }
-    });
 
-    /// <summary>Reads lines until one ends a DATA body (".") and records only the end.</summary>
-    public ScriptedPeer ExpectDot() => Step(async (s, ct) =>
-    {
-        while ((await s.ReadLineAsync(ct) ?? throw new EndOfStreamException("the client closed")) != ".")
-        {
-        }
+        await s.Stream.WriteAsync(Encoding.UTF8.GetBytes(answer(line)), ct);
+        await s.Stream.FlushAsync(ct);
     });
 
     /// <summary>Reads one chunk of whatever the client sent (a TLS ClientHello, say) and drops it.</summary>

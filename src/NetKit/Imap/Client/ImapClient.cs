@@ -59,39 +59,67 @@ public sealed partial class ImapClient : IAsyncDisposable
         }
 
         Attach(opened);
+
+        // The greeting and the TLS handshakes are not commands, so RunAsync's clock does not cover
+        // them: without this one a server that accepts and says nothing would hang the client.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Options.CommandTimeout);
         try
         {
-            if (Options.Security == ImapSecurity.Tls)
-            {
-                await opened.UpgradeToClientTlsAsync(endpoint.Host ?? "localhost", Options.AcceptAnyCertificate, cancellationToken);
-            }
-
-            var greeting = await ReadResponseAsync(cancellationToken);
-            if (greeting.IsBye || greeting.Status != ImapStatus.Ok)
-            {
-                throw new ImapProtocolException($"the server refused the connection: {greeting.Text}");
-            }
-
-            IsAuthenticated = greeting.Name == "PREAUTH";
-            await RefreshCapabilitiesAsync(greeting, cancellationToken);
-            var offersTls = capabilities.Contains("STARTTLS");
-            if (Options.Security == ImapSecurity.StartTls && !offersTls)
-            {
-                throw new ImapProtocolException("the server does not offer STARTTLS");
-            }
-
-            if (Options.Security is ImapSecurity.StartTls or ImapSecurity.StartTlsWhenAvailable && offersTls && !opened.IsTls)
-            {
-                await CommandAsync("STARTTLS", cancellationToken);
-                lines!.DiscardBuffered();
-                await opened.UpgradeToClientTlsAsync(endpoint.Host ?? "localhost", Options.AcceptAnyCertificate, cancellationToken);
-                await RefreshCapabilitiesAsync(null, cancellationToken); // RFC 3501: forget what was said before TLS
-            }
+            await GreetAndSecureAsync(opened, endpoint.Host ?? "localhost", deadline.Token);
         }
-        catch
+        catch (Exception ex)
         {
             await DisposeAsync();
-            throw;
+            var translated = ex switch
+            {
+                OperationCanceledException when !cancellationToken.IsCancellationRequested => new ImapProtocolException(
+                    $"the IMAP server at {endpoint} did not greet or finish TLS within {Options.CommandTimeout.TotalSeconds:0.#} s; the connection was closed", ex),
+                _ when Disconnects.IsDisconnect(ex) || ex is EndOfStreamException => new ImapProtocolException($"the connection to the IMAP server at {endpoint} broke: {ex.Message}", ex),
+                NetKitException and not (ImapProtocolException or ImapCommandException) => new ImapProtocolException($"the IMAP server at {endpoint}: {ex.Message}", ex),
+                _ => ex,
+            };
+            if (ReferenceEquals(translated, ex))
+            {
+                throw;
+            }
+
+            throw translated;
+        }
+    }
+
+    private async Task GreetAndSecureAsync(NetConnection opened, string host, CancellationToken deadline)
+    {
+        if (Options.Security == ImapSecurity.Tls)
+        {
+            await opened.UpgradeToClientTlsAsync(host, Options.AcceptAnyCertificate, deadline);
+        }
+
+        var greeting = await ReadResponseAsync(deadline);
+        if (greeting.IsBye || greeting.Status != ImapStatus.Ok)
+        {
+            throw new ImapProtocolException($"the server refused the connection: {greeting.Text}");
+        }
+
+        IsAuthenticated = greeting.Name == "PREAUTH";
+        await RefreshCapabilitiesAsync(greeting, deadline);
+        var offersTls = capabilities.Contains("STARTTLS");
+        if (Options.Security == ImapSecurity.StartTls && !offersTls)
+        {
+            throw new ImapProtocolException("the server does not offer STARTTLS");
+        }
+
+        if (Options.Security is ImapSecurity.StartTls or ImapSecurity.StartTlsWhenAvailable && offersTls && !opened.IsTls)
+        {
+            await CommandAsync("STARTTLS", deadline);
+            if (lines!.Buffered > 0)
+            {
+                // Bytes after the OK came in plaintext, maybe from someone in the middle (CVE-2011-0411 class).
+                throw new ImapProtocolException($"the server sent {lines.Buffered} more bytes in plaintext after its OK to STARTTLS; they may be injected, so the connection is closed");
+            }
+
+            await opened.UpgradeToClientTlsAsync(host, Options.AcceptAnyCertificate, deadline);
+            await RefreshCapabilitiesAsync(null, deadline); // RFC 3501: forget what was said before TLS
         }
     }
 
