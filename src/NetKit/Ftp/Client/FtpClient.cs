@@ -128,7 +128,26 @@ public sealed class FtpClient : IAsyncDisposable
                 throw new FtpCommandException("AUTH TLS", reply);
             }
 
-            await _connection.UpgradeToClientTlsAsync(_host, _options.AcceptAnyCertificate, cancellationToken);
+            if (_reader.Buffered > 0)
+            {
+                // Bytes after the 234 came in plaintext, maybe from someone in the middle (CVE-2011-0411 class).
+                throw new FtpProtocolException($"the server sent {_reader.Buffered} more bytes in plaintext after its 234 reply to AUTH TLS; they may be injected, so the connection is closed");
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.Timeout);
+            try
+            {
+                await _connection.UpgradeToClientTlsAsync(_host, _options.AcceptAnyCertificate, timeout.Token);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new FtpProtocolException($"the TLS handshake after AUTH TLS did not finish within {_options.Timeout.TotalSeconds:0.#} s", ex);
+            }
+            catch (NetKitException ex)
+            {
+                throw new FtpProtocolException($"AUTH TLS: {ex.Message}", ex);
+            }
         }
 
         await SetDataProtectionAsync(true, cancellationToken);
@@ -449,6 +468,12 @@ public sealed class FtpClient : IAsyncDisposable
             if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 throw new FtpProtocolException($"{command}: the data connection did not open within {_options.Timeout.TotalSeconds:0} s", ex);
+            }
+
+            if (ex is SocketException or IOException or NetKitException and not (FtpProtocolException or FtpCommandException))
+            {
+                // A refused data port (raw SocketException before) or a failed TLS handshake: say which transfer it was.
+                throw new FtpProtocolException($"{command}: the data connection failed: {ex.Message}", ex);
             }
 
             throw;
