@@ -7,7 +7,7 @@ namespace NetKit.Tests.BadServers;
 /// <summary>FtpClient against scripted servers: stalls, cut replies, hostile PASV, AUTH TLS failures and injection.</summary>
 public sealed class FtpClientBadServerTests
 {
-    private static readonly FtpClientOptions Short = new() { Timeout = TimeSpan.FromMilliseconds(400), AcceptAnyCertificate = true };
+    private static readonly FtpClientOptions Short = new() { Timeout = TimeSpan.FromSeconds(1), AcceptAnyCertificate = true };
 
     private static Task<FtpProtocolException> ConnectFailsAsync(ScriptedPeer peer) =>
         NoHang.ThrowsAsync<FtpProtocolException>(async () =>

@@ -9,7 +9,7 @@ public sealed class ImapClientBadServerTests
 {
     private static readonly ImapClientOptions Short = new()
     {
-        CommandTimeout = TimeSpan.FromMilliseconds(400),
+        CommandTimeout = TimeSpan.FromSeconds(1),
         Security = ImapSecurity.None,
         AcceptAnyCertificate = true,
     };

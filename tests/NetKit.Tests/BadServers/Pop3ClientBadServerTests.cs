@@ -8,7 +8,7 @@ namespace NetKit.Tests.BadServers;
 /// <summary>Pop3Client against scripted servers that stall, cut replies, lie about sizes or inject.</summary>
 public sealed class Pop3ClientBadServerTests
 {
-    private static readonly Pop3ClientOptions Short = new() { CommandTimeout = TimeSpan.FromMilliseconds(400), AcceptAnyCertificate = true };
+    private static readonly Pop3ClientOptions Short = new() { CommandTimeout = TimeSpan.FromSeconds(1), AcceptAnyCertificate = true };
 
     private static Task<Pop3ProtocolException> ConnectFailsAsync(ScriptedPeer peer, Pop3TlsMode tls = Pop3TlsMode.None) =>
         NoHang.ThrowsAsync<Pop3ProtocolException>(async () =>
@@ -96,7 +96,7 @@ public sealed class Pop3ClientBadServerTests
     {
         // The scan listing is advice (RFC 1939 section 11): the client neither truncates nor pads to it.
         await using var peer = Greeted().Expect().Send("+OK\r\n1 3\r\n.\r\n").Expect().Send("+OK 3 octets\r\nSubject: longer than 3\r\n\r\nbody\r\n.\r\n").Start();
-        await using var client = await Pop3Client.ConnectAsync(peer.Address, Pop3TlsMode.None, Short).WaitAsync(TimeSpan.FromSeconds(20));
+        await using var client = await Pop3Client.ConnectAsync(peer.Address, Pop3TlsMode.None, Short with { CommandTimeout = TimeSpan.FromSeconds(10) }).WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(3, (await client.ListAsync().WaitAsync(TimeSpan.FromSeconds(20)))[0].Size);
         var message = await client.RetrAsync(1).WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal("Subject: longer than 3\r\n\r\nbody\r\n", Encoding.ASCII.GetString(message));

@@ -8,7 +8,7 @@ public sealed class SmtpClientBadServerTests
 {
     private static readonly SmtpClientOptions Short = new()
     {
-        CommandTimeout = TimeSpan.FromMilliseconds(400),
+        CommandTimeout = TimeSpan.FromSeconds(1),
         Security = SmtpSecurity.StartTlsWhenAvailable,
         AcceptAnyCertificate = true,
     };

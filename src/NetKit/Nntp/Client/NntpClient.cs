@@ -64,10 +64,11 @@ public sealed class NntpClient : IAsyncDisposable
         {
             if (Options.ImplicitTls)
             {
-                await connection.UpgradeToClientTlsAsync(_host, Options.AcceptAnyCertificate, cancellationToken);
+                await Guard(ct => UpgradeAsync(connection, ct), cancellationToken);
             }
 
-            var welcome = await ReadResponseAsync(cancellationToken);
+            // Under the command clock too: a server that accepts and never greets must not hang the client.
+            var welcome = await Guard(ReadResponseAsync, cancellationToken);
             Welcome = welcome;
             if (welcome.Code is not (200 or 201))
             {
@@ -109,8 +110,23 @@ public sealed class NntpClient : IAsyncDisposable
     public async Task StartTlsAsync(CancellationToken cancellationToken = default)
     {
         await CommandAsync("STARTTLS", cancellationToken, 382);
-        await Connection.UpgradeToClientTlsAsync(_host, Options.AcceptAnyCertificate, cancellationToken);
+        if (_reader!.Buffered > 0)
+        {
+            // Bytes after the 382 came in plaintext, maybe from someone in the middle (CVE-2011-0411 class).
+            var injected = _reader.Buffered;
+            await CloseAsync();
+            throw new NntpProtocolException($"the server sent {injected} more bytes in plaintext after its 382 reply to STARTTLS; they may be injected, so the connection is closed");
+        }
+
+        var connection = Connection;
+        await Guard(ct => UpgradeAsync(connection, ct), cancellationToken);
         _capabilities = null;
+    }
+
+    private async Task<int> UpgradeAsync(NetConnection connection, CancellationToken cancellationToken)
+    {
+        await connection.UpgradeToClientTlsAsync(_host, Options.AcceptAnyCertificate, cancellationToken);
+        return 0;
     }
 
     /// <summary>AUTHINFO USER/PASS (RFC 4643); a wrong password is an <see cref="NntpCommandException"/> with 481.</summary>
@@ -385,6 +401,12 @@ public sealed class NntpClient : IAsyncDisposable
         {
             await CloseAsync();
             throw;
+        }
+        catch (NetKitException ex) when (ex is not NntpCommandException)
+        {
+            // The transport's own failures (a TLS handshake that failed), as NNTP's.
+            await CloseAsync();
+            throw new NntpProtocolException(ex.Message, ex);
         }
         catch (OperationCanceledException)
         {
