@@ -29,6 +29,9 @@ internal sealed class KillDuringBurst
 
         await server.KillAsync();
         await Task.WhenAll(writers);
+
+        // Some items were in flight when the server died (else the kill proved nothing).
+        Assert.True(Sent.Count > Acknowledged.Count, $"{Sent.Count} sent, all acknowledged: the kill did not land mid-burst");
     }
 
     /// <summary>Fails unless every acknowledged id is among <paramref name="found"/>.</summary>
