@@ -23,4 +23,16 @@ internal static class CliPaths
 
         return full;
     }
+
+    /// <summary>
+    /// How the CLI opens SQLite stores: $NETKIT_BUSY_TIMEOUT (seconds) bounds the wait for a lock held
+    /// by another process (default 30 s), so a locked store fails with a clear error instead of waiting long.
+    /// </summary>
+    public static NetKit.Mail.MailStoreOptions StoreOptions()
+    {
+        var text = Environment.GetEnvironmentVariable("NETKIT_BUSY_TIMEOUT");
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? new NetKit.Mail.MailStoreOptions { BusyTimeout = TimeSpan.FromSeconds(seconds) }
+            : new NetKit.Mail.MailStoreOptions();
+    }
 }

@@ -15,7 +15,7 @@ internal sealed class ServeStores : IAsyncDisposable
     /// <summary>Opens the mail store: SMTP delivers into it and checks AUTH against its users; IMAP serves it; FTP logins are its users.</summary>
     public ServeContext CreateContext(string dataDirectory, SmtpServerOptions smtp, ILoggerFactory logging, ImapServerOptions? imap = null, FtpServerOptions? ftp = null)
     {
-        _mail ??= MailStore.Open(dataDirectory);
+        _mail ??= MailStore.Open(dataDirectory, CliPaths.StoreOptions());
         return new ServeContext(logging, smtp with { Users = _mail }, new MailStoreMessageStore(_mail))
         {
             Store = _mail,
@@ -29,7 +29,7 @@ internal sealed class ServeStores : IAsyncDisposable
     /// <summary>Opens the news store (DIR/news.db) for NNTP, creates the groups asked for, and adds both to the context.</summary>
     public async Task<ServeContext> AddNewsAsync(ServeContext context, string dataDirectory, NntpServeSettings settings, CancellationToken ct)
     {
-        _news ??= NetKit.Nntp.NewsStore.Open(dataDirectory);
+        _news ??= NetKit.Nntp.NewsStore.Open(dataDirectory, CliPaths.StoreOptions());
         foreach (var group in settings.Groups)
         {
             await _news.AddGroupAsync(group, ct: ct);

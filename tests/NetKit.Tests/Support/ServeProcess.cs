@@ -59,6 +59,18 @@ public sealed partial class ServeProcess : IAsyncDisposable
     /// <summary>Sends SIGTERM (or another signal) and returns the exit code.</summary>
     public Task<int> StopAsync(string signal = "TERM") => Process.SignalAndWaitAsync(signal, TimeSpan.FromSeconds(30));
 
+    /// <summary>SIGKILL: no clean stop, no flush; waits until the process is gone.</summary>
+    public async Task KillAsync()
+    {
+        Assert.True(Posix.Kill(Process.Id, 9) == 0, "kill -9 failed");
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!Process.HasExited)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "netkit serve still runs 30 s after SIGKILL");
+            await Task.Delay(20);
+        }
+    }
+
     public ValueTask DisposeAsync() => Process.DisposeAsync();
 
     /// <summary>A short Unix socket path of its own for one test (sun_path holds 108 bytes).</summary>

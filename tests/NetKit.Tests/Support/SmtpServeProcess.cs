@@ -125,16 +125,7 @@ public sealed class SmtpServeProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: no clean stop, no flush; waits until the process is gone.</summary>
-    public async Task KillAsync()
-    {
-        Assert.True(Posix.Kill(Serve.Process.Id, 9) == 0, "kill -9 failed");
-        var waited = Stopwatch.StartNew();
-        while (!Serve.Process.HasExited)
-        {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "netkit serve still runs 30 s after SIGKILL");
-            await Task.Delay(20);
-        }
-    }
+    public Task KillAsync() => Serve.KillAsync();
 
     /// <summary>Stops the server with SIGTERM; fails if it does not exit cleanly.</summary>
     public async Task StopAsync()
