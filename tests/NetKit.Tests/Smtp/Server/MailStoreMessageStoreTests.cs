@@ -31,10 +31,18 @@ public class MailStoreMessageStoreTests
     [Fact]
     public async Task DeliverAsync_resumesOnTheStoresReplyThread_notOnThePool()
     {
-        await using var temp = TempMailStore.Create();
+        // The commit is held until the caller is surely waiting: a commit that finished before the
+        // await would resume the caller inline and prove nothing (and made this test flaky).
+        using var commitMayGo = new ManualResetEventSlim();
+        var hold = false;
+        await using var temp = TempMailStore.Create(new NetKit.Mail.MailStoreOptions { BeforeCommit = () => { if (Volatile.Read(ref hold)) commitMayGo.Wait(TimeSpan.FromSeconds(30)); } });
         var store = new MailStoreMessageStore(temp.Store);
+        Volatile.Write(ref hold, true);
 
-        var (id, thread, pooled) = await DeliverAndSeeWhereItResumesAsync(store);
+        var delivering = DeliverAndSeeWhereItResumesAsync(store);
+        Assert.False(delivering.IsCompleted);
+        commitMayGo.Set();
+        var (id, thread, pooled) = await delivering;
 
         Assert.Equal("netkit mail replies", thread);
         Assert.False(pooled);
