@@ -17,5 +17,11 @@ internal static class TestDataHome
         var folder = Path.Combine(Path.GetTempPath(), "netkit-tests-" + Environment.ProcessId);
         Directory.CreateDirectory(folder);
         Environment.SetEnvironmentVariable("NETKIT_DATA", folder);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(folder, recursive: true); }
+            catch (IOException) { } // a child still writing: the temp folder's cleaner gets it
+            catch (UnauthorizedAccessException) { }
+        };
     }
 }
