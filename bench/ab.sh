@@ -21,19 +21,14 @@ sizes=${ECHO_SIZES:-"64 1024 65536"}; conns=${ECHO_CONNECTIONS:-50}
 bin=${TMPDIR:-/tmp}/netkit-ab-bin; mkdir -p "$bin"
 [ "$bin/echoload" -nt "$shared/bench/echoload.c" ] || cc -O2 -o "$bin/echoload" "$shared/bench/echoload.c"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_port, wait_port
 pa=$(free_port); pb=$(free_port)
 # shellcheck disable=SC2086
 env ${A_ENV:-} dotnet "$a_dll" serve --quiet "echo=127.0.0.1:$pa" >/dev/null 2>&1 & apid=$!
 # shellcheck disable=SC2086
 env ${B_ENV:-} dotnet "$b_dll" serve --quiet "echo=127.0.0.1:$pb" >/dev/null 2>&1 & bpid=$!
 trap 'kill -TERM $apid $bpid 2>/dev/null; wait $apid $bpid 2>/dev/null || true' EXIT
-for port in "$pa" "$pb"; do
-  for ((i = 0; i < 200; i++)); do
-    python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$port" 2>/dev/null && break
-    sleep 0.1
-  done
-done
+wait_port "$pa" "$apid"; wait_port "$pb" "$bpid"
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)

@@ -25,7 +25,8 @@ if [ "${NETKIT_SKIP_BUILD:-0}" != 1 ]; then
 fi
 dll=src/NetKit.Cli/bin/Release/net10.0/NetKit.Cli.dll
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_port, wait_port
+port=$(free_port)
 log=$(mktemp)
 dotnet "$dll" serve --quiet "echo=127.0.0.1:$port" >"$log" 2>&1 &
 server=$!
@@ -35,14 +36,7 @@ stop() {
 }
 trap stop EXIT
 
-# Wait until it accepts (a connect succeeds), up to 20 s.
-for ((i = 0; i < 200; i++)); do
-  if python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$port" 2>/dev/null; then
-    break
-  fi
-  kill -0 "$server" 2>/dev/null || { echo "echo.sh: server exited:" >&2; cat "$log" >&2; exit 1; }
-  sleep 0.1
-done
+wait_port "$port" "$server" "$log"
 
 # Warm-up: a server that has been up for a while has its hot path compiled by
 # the tiered JIT (with profile-guided optimisation); without this the first

@@ -30,7 +30,8 @@ fi
 
 base=${BENCH_DIR:-$([ -d /dev/shm ] && echo /dev/shm || echo /tmp)}
 work=$(mktemp -d "$base/netkit-http-bench.XXXXXX")
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_port, wait_port
+port=$(free_port)
 log=$(mktemp)
 mkdir -p "$work/srv"
 head -c "$((size_mib << 20))" /dev/urandom >"$work/srv/file.bin"
@@ -39,7 +40,7 @@ python3 -m http.server "$port" --bind 127.0.0.1 --directory "$work/srv" >"$log" 
 server=$!
 stop() { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; rm -rf "$work" "$log"; }
 trap stop EXIT
-for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+wait_port "$port" "$server" "$log"
 
 url="http://127.0.0.1:$port/file.bin"
 names=(curl netkit); cmds=("curl -s -o $work/curl.bin $url" "dotnet $out/$rid/publish/NetKit.Cli.dll http get $url -o $work/netkit.bin")

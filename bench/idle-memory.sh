@@ -24,7 +24,8 @@ dll=src/NetKit.Cli/bin/Release/net10.0/NetKit.Cli.dll
 ulimit -n $((n + 1024 > 65536 ? n + 1024 : 65536)) 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 [ "$(ulimit -n)" -gt $((n + 100)) ] || { echo "idle-memory.sh: ulimit -n is $(ulimit -n), too low for $n connections" >&2; exit 2; }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_port, wait_port
+port=$(free_port)
 log=$(mktemp); clog=$(mktemp)
 dotnet "$dll" serve --quiet --max-connections $((n + 100)) --idle-timeout 3600 "echo=127.0.0.1:$port" >"$log" 2>&1 &
 server=$!
@@ -40,11 +41,7 @@ established() { ss -Htn state established "( sport = :$port )" | wc -l; }
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$server/status"; }
 status() { grep -E '^(VmRSS|RssAnon|RssFile|Threads):' "/proc/$server/status" | tr -s ' \t' ' ' | paste -sd' '; }
 
-for ((i = 0; i < 200; i++)); do
-  python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$port" 2>/dev/null && break
-  kill -0 "$server" 2>/dev/null || { echo "idle-memory.sh: server exited:" >&2; cat "$log" >&2; exit 1; }
-  sleep 0.1
-done
+wait_port "$port" "$server" "$log"
 
 # Starts N idle clients (bench/idle_clients.py) and waits until they have all
 # had their echo and the server has all N established.

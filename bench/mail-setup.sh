@@ -14,14 +14,7 @@ stop() {
   rm -rf "$work"
 }
 trap stop EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_port() {
-  for ((i = 0; i < 300; i++)); do
-    python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "$proto bench: nothing listens on $1" >&2; exit 1
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_port, wait_port
 
 # The messages, as files (CRLF lines of text, one Subject each).
 mkdir "$work/msgs"

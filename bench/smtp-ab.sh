@@ -18,7 +18,7 @@ rounds=${1:?usage: smtp-ab.sh ROUNDS MESSAGES DIR_A DIR_B ...}; msgs=${2:?usage}
 source_bin=/usr/sbin/smtp-source
 [ -x "$source_bin" ] || { echo "smtp-ab.sh: $source_bin not found (Debian package postfix)" >&2; exit 2; }
 dirs=("$@"); pids=(); ports=(); datas=()
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_port, wait_port
 cleanup() {
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
   for d in "${datas[@]}"; do rm -rf "$d"; done
@@ -32,10 +32,7 @@ for d in "${dirs[@]}"; do
 done
 send() { "$source_bin" -f a@example.com -t b@example.com -s 20 -m "$1" -l 2048 "127.0.0.1:$2" >/dev/null; }
 for i in "${!dirs[@]}"; do
-  for ((k = 0; k < 200; k++)); do
-    python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "${ports[$i]}" 2>/dev/null && break
-    sleep 0.1
-  done
+  wait_port "${ports[$i]}" "${pids[$i]}"
   send "${WARMUP:-8000}" "${ports[$i]}"
 done
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }

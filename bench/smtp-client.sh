@@ -18,13 +18,14 @@ dotnet build bench/SmtpClientBench -c Release -v quiet -nologo >/dev/null
 bench="dotnet bench/SmtpClientBench/bin/Release/net10.0/SmtpClientBench.dll"
 
 work=$(mktemp -d)
-port=$($python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_port, wait_port
+port=$(free_port)
 user_option=()
 [ "$(id -u)" -eq 0 ] && user_option=(-u nobody)
 "$sink" "${user_option[@]}" "127.0.0.1:$port" 100 &
 sink_pid=$!
 trap 'kill $sink_pid 2>/dev/null; rm -rf "$work"' EXIT
-sleep 0.5
+wait_port "$port" "$sink_pid"
 
 $bench write "$work/message.eml"
 cat > "$work/smtplib_send.py" <<'PY'

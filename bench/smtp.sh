@@ -28,7 +28,8 @@ if [ "${NETKIT_SKIP_BUILD:-0}" != 1 ] && [ -z "${NETKIT_CLI:-}" ]; then
 fi
 dll=${NETKIT_CLI:-src/NetKit.Cli/bin/Release/net10.0/NetKit.Cli.dll}
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_port, wait_port
+port=$(free_port)
 data=$(mktemp -d)
 log=$(mktemp)
 # dotnet itself in the background (not a function or subshell), so $! is the server to stop.
@@ -41,14 +42,7 @@ stop() {
 }
 trap stop EXIT
 
-# Wait until it accepts (a connect succeeds), up to 20 s.
-for ((i = 0; i < 200; i++)); do
-  if python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$port" 2>/dev/null; then
-    break
-  fi
-  kill -0 "$server" 2>/dev/null || { echo "smtp.sh: server exited:" >&2; cat "$log" >&2; exit 1; }
-  sleep 0.1
-done
+wait_port "$port" "$server" "$log"
 
 # smtp-source's default addresses are foo@HOSTNAME; --catch-all takes them, but
 # fixed ones make the count below exact.

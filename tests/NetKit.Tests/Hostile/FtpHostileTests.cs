@@ -46,14 +46,15 @@ public sealed class FtpHostileServer : IHostileServer, IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 }
 
-public sealed class FtpHostileTests(FtpHostileServer server) : IClassFixture<FtpHostileServer>
+public sealed class FtpHostileTests(FtpHostileServer server)
+    : HostileTests<FtpHostileTests, HostileCase>, IHostileCases<HostileCase>, IClassFixture<FtpHostileServer>
 {
     private static readonly HostileStep User = Say($"USER {FtpTestServer.User}\r\n", "331 Password required for alice.");
     private static readonly HostileStep Pass = Say($"PASS {FtpTestServer.Password}\r\n", "230 User alice logged in.");
     private const string LoginFirst = "530 Please log in with USER and PASS.";
     private const string Bounce = "501 Rejected: the data connection must go to your own address and a port above 1023.";
 
-    public static readonly HostileCases Cases = new HostileCases()
+    public static IReadOnlyDictionary<string, HostileCase> Cases { get; } = new HostileCases()
         .Open("overlong command", Say("NOOP " + new string('x', 5000) + "\r\n", "500 Command line too long."))
         .Open("overlong path after login", User, Pass, Say("CWD " + string.Concat(Enumerable.Repeat("deep/", 2000)) + "\r\n", "500 Command line too long."))
         .Open("NUL in a command", Say("NO\0OP\r\n", "500 Syntax error, command unrecognized."))
@@ -95,12 +96,5 @@ public sealed class FtpHostileTests(FtpHostileServer server) : IClassFixture<Ftp
         .Open("pipelined flood of 500 PWD", User, Pass, Say(Repeat(500, "PWD\r\n"), Times(500, "257 \"/\" is the current directory.")))
         .Open("an HTTP request", Say("GET / HTTP/1.1\r\n", "500 Unknown command GET."));
 
-    public static TheoryData<string> Names => Cases.Names;
-
-    [Fact]
-    public void Cases_areAtLeastThirty() => Assert.True(Cases.Count >= 30, $"{Cases.Count} cases");
-
-    [Theory]
-    [MemberData(nameof(Names))]
-    public Task Hostile_case_isAnswered_andServerStillServes(string name) => HostileRunner.RunAsync(server, Cases[name]);
+    protected override Task RunAsync(HostileCase hostile) => HostileRunner.RunAsync(server, hostile);
 }

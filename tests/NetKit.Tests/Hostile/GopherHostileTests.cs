@@ -33,7 +33,8 @@ public sealed class GopherHostileServer : IHostileServer, IAsyncLifetime
     public async Task DisposeAsync() => await _hole.DisposeAsync();
 }
 
-public sealed class GopherHostileTests(GopherHostileServer server) : IClassFixture<GopherHostileServer>
+public sealed class GopherHostileTests(GopherHostileServer server)
+    : HostileTests<GopherHostileTests, HostileCase>, IHostileCases<HostileCase>, IClassFixture<GopherHostileServer>
 {
     private static string[] Error(string text) => [$"3{text}\t\t{GopherItem.ErrorHost}\t1", "."];
 
@@ -41,7 +42,7 @@ public sealed class GopherHostileTests(GopherHostileServer server) : IClassFixtu
 
     private const string ControlChars = "a selector cannot hold control characters";
 
-    public static readonly HostileCases Cases = new HostileCases()
+    public static IReadOnlyDictionary<string, HostileCase> Cases { get; } = new HostileCases()
         .Closed("overlong selector", Say(new string('s', 2000) + "\r\n", Error("selector too long (the limit is 1024 bytes)")))
         .Closed("overlong search words", Say(GopherServer.SearchSelector + "\t" + new string('w', 5000) + "\r\n", Error("selector too long (the limit is 1024 bytes)")))
         .Closed("invalid UTF-8 selector", Say("docs/\u00ff\u00fe\r\n", Error("a selector must be UTF-8")))
@@ -73,12 +74,5 @@ public sealed class GopherHostileTests(GopherHostileServer server) : IClassFixtu
         .Closed("a missing file with a trailing space", Say("docs/readme \r\n", Missing("docs/readme ")))
         .Closed("a file path used as a directory", Say("docs/readme/..\r\n", Missing("docs/readme/..")));
 
-    public static TheoryData<string> Names => Cases.Names;
-
-    [Fact]
-    public void Cases_areAtLeastThirty() => Assert.True(Cases.Count >= 30, $"{Cases.Count} cases");
-
-    [Theory]
-    [MemberData(nameof(Names))]
-    public Task Hostile_case_isAnswered_andServerStillServes(string name) => HostileRunner.RunAsync(server, Cases[name]);
+    protected override Task RunAsync(HostileCase hostile) => HostileRunner.RunAsync(server, hostile);
 }

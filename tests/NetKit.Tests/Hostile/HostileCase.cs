@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Text;
 
 namespace NetKit.Tests.Hostile;
@@ -42,16 +43,8 @@ public static class Hostile
 }
 
 /// <summary>The cases of one protocol by name, so a theory lists each case under its own name.</summary>
-public sealed class HostileCases
+public sealed class HostileCases() : ReadOnlyDictionary<string, HostileCase>(new Dictionary<string, HostileCase>(StringComparer.Ordinal))
 {
-    private readonly Dictionary<string, HostileCase> _cases = new(StringComparer.Ordinal);
-
-    public int Count => _cases.Count;
-
-    public TheoryData<string> Names => [.. _cases.Keys];
-
-    public HostileCase this[string name] => _cases[name];
-
     /// <summary>A case after which the connection must stay open and serving.</summary>
     public HostileCases Open(string name, params HostileStep[] steps) => Add(new HostileCase(name, steps, Closes: false));
 
@@ -60,7 +53,7 @@ public sealed class HostileCases
 
     private HostileCases Add(HostileCase hostile)
     {
-        _cases.Add(hostile.Name, hostile);
+        Dictionary.Add(hostile.Name, hostile);
         return this;
     }
 }

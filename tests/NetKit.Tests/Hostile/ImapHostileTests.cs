@@ -57,12 +57,13 @@ public sealed class ImapHostileServer : IHostileServer, IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 }
 
-public sealed class ImapHostileTests(ImapHostileServer server) : IClassFixture<ImapHostileServer>
+public sealed class ImapHostileTests(ImapHostileServer server)
+    : HostileTests<ImapHostileTests, HostileCase>, IHostileCases<HostileCase>, IClassFixture<ImapHostileServer>
 {
     private static readonly HostileStep Login = Say($"a LOGIN bob \"{ImapServerHarness.Password}\"\r\n", "a OK*");
     private static readonly HostileStep Select = Say("s SELECT INBOX\r\n", "~s OK [READ-WRITE]*");
 
-    public static readonly HostileCases Cases = new HostileCases()
+    public static IReadOnlyDictionary<string, HostileCase> Cases { get; } = new HostileCases()
         .Open("overlong command line", Say("a NOOP " + new string('x', 10_000) + "\r\n", "a BAD [TOOBIG] command line longer than 8192 bytes"))
         .Open("overlong synchronizing literal is refused before it is sent", Login, Say("b APPEND INBOX {99999999}\r\n", "b BAD [TOOBIG] literal larger than 65536 bytes"))
         .Open("overlong non-synchronizing literal is read and discarded", Login,
@@ -107,12 +108,5 @@ public sealed class ImapHostileTests(ImapHostileServer server) : IClassFixture<I
         .Open("pipelined flood of 300 SELECT and FETCH", Login, Say(Repeat(300, "s SELECT INBOX\r\nf FETCH 1:* FLAGS\r\n"), [.. Enumerable.Range(0, 300).SelectMany(_ => new[] { "~s OK*", "~f OK*" })]))
         .Closed("a silent client is dropped at the transport's idle timeout (no BYE: RFC 9051 leaves it optional)", Say(""));
 
-    public static TheoryData<string> Names => Cases.Names;
-
-    [Fact]
-    public void Cases_areAtLeastThirty() => Assert.True(Cases.Count >= 30, $"{Cases.Count} cases");
-
-    [Theory]
-    [MemberData(nameof(Names))]
-    public Task Hostile_case_isAnswered_andServerStillServes(string name) => HostileRunner.RunAsync(server, Cases[name]);
+    protected override Task RunAsync(HostileCase hostile) => HostileRunner.RunAsync(server, hostile);
 }

@@ -54,14 +54,15 @@ public sealed class NntpHostileServer : IHostileServer, IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 }
 
-public sealed class NntpHostileTests(NntpHostileServer server) : IClassFixture<NntpHostileServer>
+public sealed class NntpHostileTests(NntpHostileServer server)
+    : HostileTests<NntpHostileTests, HostileCase>, IHostileCases<HostileCase>, IClassFixture<NntpHostileServer>
 {
     private static readonly HostileStep Group = Say("GROUP local.test\r\n", "211 *");
     private static readonly HostileStep Post = Say("POST\r\n", "340 send article to be posted; end with <CR-LF>.<CR-LF>");
     private const string NotText = "501 command is not UTF-8 text";
     private const string AuthFailed = "481 authentication failed";
 
-    public static readonly HostileCases Cases = new HostileCases()
+    public static IReadOnlyDictionary<string, HostileCase> Cases { get; } = new HostileCases()
         .Open("overlong command", Say("GROUP " + new string('g', 3000) + "\r\n", "501 line too long"))
         .Open("overlong line of 200000 bytes then a command", Say(new string('x', 200_000) + "\r\nDATE\r\n", "501 line too long", "111 *"))
         .Open("NUL in a command", Say("GR\0OUP local.test\r\n", NotText))
@@ -105,12 +106,5 @@ public sealed class NntpHostileTests(NntpHostileServer server) : IClassFixture<N
         .Closed("a silent client is dropped", Say("", "400 idle for too long; goodbye"))
         .Open("an HTTP request", Say("GET / HTTP/1.1\r\n", "500 unknown command"));
 
-    public static TheoryData<string> Names => Cases.Names;
-
-    [Fact]
-    public void Cases_areAtLeastThirty() => Assert.True(Cases.Count >= 30, $"{Cases.Count} cases");
-
-    [Theory]
-    [MemberData(nameof(Names))]
-    public Task Hostile_case_isAnswered_andServerStillServes(string name) => HostileRunner.RunAsync(server, Cases[name]);
+    protected override Task RunAsync(HostileCase hostile) => HostileRunner.RunAsync(server, hostile);
 }

@@ -72,14 +72,15 @@ public sealed class Pop3HostileServer : IHostileServer, IAsyncLifetime
     }
 }
 
-public sealed class Pop3HostileTests(Pop3HostileServer server) : IClassFixture<Pop3HostileServer>
+public sealed class Pop3HostileTests(Pop3HostileServer server)
+    : HostileTests<Pop3HostileTests, HostileCase>, IHostileCases<HostileCase>, IClassFixture<Pop3HostileServer>
 {
     private static readonly HostileStep User = Say("USER alice\r\n", "+OK send PASS");
     private static readonly HostileStep Pass = Say($"PASS {Pop3HostileServer.Password}\r\n", "+OK alice's maildrop has 3 messages*");
     private const string AuthFailed = "-ERR [AUTH] authentication failed";
     private const string NotText = "-ERR command is not valid UTF-8 text";
 
-    public static readonly HostileCases Cases = new HostileCases()
+    public static IReadOnlyDictionary<string, HostileCase> Cases { get; } = new HostileCases()
         .Open("overlong command", Say("NOOP " + new string('x', 600) + "\r\n", "-ERR line too long"))
         .Open("overlong user name", Say("USER " + new string('a', 5000) + "\r\n", "-ERR line too long"))
         .Open("overlong line split over many writes then a command", Say(new string('z', 100_000) + "\r\nCAPA x\r\n", "-ERR line too long", "-ERR CAPA takes no argument"))
@@ -124,12 +125,5 @@ public sealed class Pop3HostileTests(Pop3HostileServer server) : IClassFixture<P
         .Closed("a silent client is logged out", Say("", "-ERR autologout; idle for too long"))
         .Open("an HTTP request", Say("GET / HTTP/1.1\r\n", "-ERR unknown command"));
 
-    public static TheoryData<string> Names => Cases.Names;
-
-    [Fact]
-    public void Cases_areAtLeastThirty() => Assert.True(Cases.Count >= 30, $"{Cases.Count} cases");
-
-    [Theory]
-    [MemberData(nameof(Names))]
-    public Task Hostile_case_isAnswered_andServerStillServes(string name) => HostileRunner.RunAsync(server, Cases[name]);
+    protected override Task RunAsync(HostileCase hostile) => HostileRunner.RunAsync(server, hostile);
 }

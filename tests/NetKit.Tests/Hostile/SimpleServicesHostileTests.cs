@@ -96,12 +96,13 @@ public sealed class SimpleServicesHostileServer : IAsyncLifetime
     public static readonly string ChargenFirstLine = new([.. Enumerable.Range(0, 72).Select(i => (char)(' ' + i))]);
 }
 
-public sealed class SimpleServicesHostileTests(SimpleServicesHostileServer server) : IClassFixture<SimpleServicesHostileServer>
+public sealed class SimpleServicesHostileTests(SimpleServicesHostileServer server)
+    : HostileTests<SimpleServicesHostileTests, HostileCase>, IHostileCases<HostileCase>, IClassFixture<SimpleServicesHostileServer>
 {
     private static readonly string Big = new('e', 200_000);
 
     /// <summary>A case's service is the word before its name's colon.</summary>
-    public static readonly HostileCases Cases = new HostileCases()
+    public static IReadOnlyDictionary<string, HostileCase> Cases { get; } = new HostileCases()
         .Open("echo: NUL bytes come back", Say("a\0b\0\r\n", "a\0b\0"))
         .Open("echo: invalid UTF-8 comes back byte for byte", Say("\u00ff\u00fe\u00c3(\r\n", "\uFFFD\uFFFD\uFFFD("))
         .Open("echo: bare CR comes back", Say("one\rtwo\r\n", "one\rtwo"))
@@ -133,13 +134,7 @@ public sealed class SimpleServicesHostileTests(SimpleServicesHostileServer serve
         .Open("chargen: NUL and invalid UTF-8 are discarded", Say("\0\u00ff\u00fe\r\n", SimpleServicesHostileServer.ChargenFirstLine))
         .Open("chargen: a flood while it sends", Say(new string('c', 500_000), SimpleServicesHostileServer.ChargenFirstLine));
 
-    public static TheoryData<string> Names => Cases.Names;
-
-    [Fact]
-    public void Cases_areAtLeastThirty() => Assert.True(Cases.Count >= 30, $"{Cases.Count} cases");
-
-    [Theory]
-    [MemberData(nameof(Names))]
-    public Task Hostile_case_isAnswered_andServerStillServes(string name) =>
-        HostileRunner.RunAsync(server.For(name[..name.IndexOf(':', StringComparison.Ordinal)]), Cases[name]);
+    /// <summary>A case's name starts with the service it is played against ("echo: ...").</summary>
+    protected override Task RunAsync(HostileCase hostile) =>
+        HostileRunner.RunAsync(server.For(hostile.Name[..hostile.Name.IndexOf(':', StringComparison.Ordinal)]), hostile);
 }

@@ -67,7 +67,8 @@ public sealed class SmtpHostileServer : IHostileServer, IAsyncLifetime
     }
 }
 
-public sealed class SmtpHostileTests(SmtpHostileServer server) : IClassFixture<SmtpHostileServer>
+public sealed class SmtpHostileTests(SmtpHostileServer server)
+    : HostileTests<SmtpHostileTests, HostileCase>, IHostileCases<HostileCase>, IClassFixture<SmtpHostileServer>
 {
     private static readonly HostileStep Helo = Say("HELO client.example\r\n", "250 localhost");
     private static readonly HostileStep Mail = Say("MAIL FROM:<carol@example.org>\r\n", "250 2.1.0 Ok");
@@ -80,7 +81,7 @@ public sealed class SmtpHostileTests(SmtpHostileServer server) : IClassFixture<S
     private const string Nul = "500 5.5.2 NUL characters are not allowed in commands";
     private const string AuthFailed = "535 5.7.8 Authentication credentials invalid";
 
-    public static readonly HostileCases Cases = new HostileCases()
+    public static IReadOnlyDictionary<string, HostileCase> Cases { get; } = new HostileCases()
         .Open("overlong NOOP argument", Say("NOOP " + new string('x', 3000) + "\r\n", TooLong))
         .Open("overlong line with no end, then a real command", Say(new string('A', 10_000) + "\r\nNOOP\r\n", TooLong, "250 2.0.0 Ok"))
         .Open("overlong reverse path (RFC 5321 4.5.3.1.10: 501)", Helo, Say("MAIL FROM:<" + new string('a', 300) + "@example.org>\r\n", "501 5.5.4 Syntax: MAIL FROM:<address> [parameters]"))
@@ -133,12 +134,5 @@ public sealed class SmtpHostileTests(SmtpHostileServer server) : IClassFixture<S
         .Closed("a silent client times out", Say("", "421 4.4.2 Timeout; closing the connection"))
         .Closed("half a command, then silence", Say("NOO", "421 4.4.2 Timeout; closing the connection"));
 
-    public static TheoryData<string> Names => Cases.Names;
-
-    [Fact]
-    public void Cases_areAtLeastThirty() => Assert.True(Cases.Count >= 30, $"{Cases.Count} cases");
-
-    [Theory]
-    [MemberData(nameof(Names))]
-    public Task Hostile_case_isAnswered_andServerStillServes(string name) => HostileRunner.RunAsync(server, Cases[name]);
+    protected override Task RunAsync(HostileCase hostile) => HostileRunner.RunAsync(server, hostile);
 }

@@ -55,14 +55,15 @@ public sealed class TelnetHostileServer : IAsyncLifetime
     }
 }
 
-public sealed class TelnetHostileTests(TelnetHostileServer server) : IClassFixture<TelnetHostileServer>
+public sealed class TelnetHostileTests(TelnetHostileServer server)
+    : HostileTests<TelnetHostileTests, HostileCase>, IHostileCases<HostileCase>, IClassFixture<TelnetHostileServer>
 {
     private const string Iac = "\u00ff";
     private const string Prompt = "netkit> ";
     private const string LoginPrompt = "login: ";
 
     /// <summary>Cases whose name starts with "login:" run against the guarded server, from its login prompt.</summary>
-    public static readonly HostileCases Cases = new HostileCases()
+    public static IReadOnlyDictionary<string, HostileCase> Cases { get; } = new HostileCases()
         .Open("overlong line is cut at the limit", Say("reverse xy" + new string('a', 3000) + "\r\n", new string('a', 1014) + "yx"))
         .Open("NUL inside a command is not text", Say("rev\0erse ab\r\n", "ba\r\n"))
         .Open("invalid UTF-8 is replaced", Say("reverse x\u00c3(y\r\n", "y(\uFFFDx"))
@@ -97,17 +98,9 @@ public sealed class TelnetHostileTests(TelnetHostileServer server) : IClassFixtu
             Say("alice\r\n", "Password: "), Say("guess3\r\n", "Too many failed logins; goodbye."))
         .Open("login: right after two wrong", Say("alice\r\nguess1\r\n", "Login incorrect", LoginPrompt), Say("alice\r\nsecret\r\n", Prompt));
 
-    public static TheoryData<string> Names => Cases.Names;
-
-    [Fact]
-    public void Cases_areAtLeastThirty() => Assert.True(Cases.Count >= 30, $"{Cases.Count} cases");
-
-    [Theory]
-    [MemberData(nameof(Names))]
-    public async Task Hostile_case_isAnswered_andServerStillServes(string name)
+    protected override async Task RunAsync(HostileCase hostile)
     {
-        var hostile = Cases[name];
-        var guarded = name.StartsWith("login:", StringComparison.Ordinal);
+        var guarded = hostile.Name.StartsWith("login:", StringComparison.Ordinal);
         using (var client = await RawLineClient.ConnectAsync((guarded ? server.Guarded : server.Open).Port))
         {
             await client.ReadUntilAsync(guarded ? LoginPrompt : Prompt);

@@ -99,9 +99,10 @@ public sealed class WebApiHostileServer : IAsyncLifetime
     public async Task DisposeAsync() => await Web.DisposeAsync();
 }
 
-public sealed class WebApiHostileTests(WebApiHostileServer server) : IClassFixture<WebApiHostileServer>
+public sealed class WebApiHostileTests(WebApiHostileServer server)
+    : HostileTests<WebApiHostileTests, Func<WebApiHostileServer, Task>>, IHostileCases<Func<WebApiHostileServer, Task>>, IClassFixture<WebApiHostileServer>
 {
-    private static readonly Dictionary<string, Func<WebApiHostileServer, Task>> Cases = new(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, Func<WebApiHostileServer, Task>> Cases { get; } = new Dictionary<string, Func<WebApiHostileServer, Task>>(StringComparer.Ordinal)
     {
         // Raw HTTP: what HttpClient refuses to send.
         ["malformed request line"] = s => RawStatus(s, "GARBAGE\r\n\r\n", 400),
@@ -289,16 +290,9 @@ public sealed class WebApiHostileTests(WebApiHostileServer server) : IClassFixtu
         },
     };
 
-    public static TheoryData<string> Names => [.. Cases.Keys];
-
-    [Fact]
-    public void Cases_areAtLeastThirty() => Assert.True(Cases.Count >= 30, $"{Cases.Count} cases");
-
-    [Theory]
-    [MemberData(nameof(Names))]
-    public async Task Hostile_case_isAnswered_andServerStillServes(string name)
+    protected override async Task RunAsync(Func<WebApiHostileServer, Task> hostile)
     {
-        await Cases[name](server);
+        await hostile(server);
         await server.NormalClientAsync();
     }
 

@@ -68,7 +68,9 @@ internal sealed partial class ImapSession
         if (parser.TryTake(' '))
         {
             var text = parser.Atom();
-            initial = text == "=" ? [] : Decode(text) ?? throw new ImapParseException("the initial response is not base64");
+            initial = SaslResponse.TryDecode(text, out var decodedInitial, equalsIsEmpty: true)
+                ? decodedInitial
+                : throw new ImapParseException("the initial response is not base64");
         }
 
         parser.End();
@@ -112,13 +114,12 @@ internal sealed partial class ImapSession
                 return Bad("connection closed during AUTHENTICATE");
             }
 
-            if (line == "*")
+            if (line == SaslResponse.Cancel)
             {
                 return Bad("AUTHENTICATE cancelled");
             }
 
-            var decoded = Decode(line);
-            if (decoded is null)
+            if (!SaslResponse.TryDecode(line, out var decoded))
             {
                 return Bad("the response is not base64");
             }
@@ -155,18 +156,6 @@ internal sealed partial class ImapSession
             LineStatus.TooLong => "",
             _ => null,
         };
-    }
-
-    private static byte[]? Decode(string base64)
-    {
-        try
-        {
-            return Convert.FromBase64String(base64);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
     }
 
     private async Task<(ImapStatus, string, string?)> FailLoginAsync(string reason)

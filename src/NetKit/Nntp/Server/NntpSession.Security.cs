@@ -142,27 +142,18 @@ internal sealed partial class NntpSession
 
             var text = line.Text;
             _connection.Trace?.Note("(SASL response hidden)");
-            if (text == "*")
+            if (text == SaslResponse.Cancel)
             {
                 Reply(481, "authentication cancelled");
                 return true;
             }
 
-            response = text == "=" ? [] : Decode(text);
+            response = Decode(text);
         }
     }
 
-    private static byte[]? Decode(string text)
-    {
-        try
-        {
-            return text == "=" ? [] : Convert.FromBase64String(text);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
+    /// <summary>A SASL response, initial or not: "=" is the empty one; null when it is not base64.</summary>
+    private static byte[]? Decode(string text) => SaslResponse.TryDecode(text, out var bytes, equalsIsEmpty: true) ? bytes : null;
 
     private async ValueTask<bool> FinishAuthAsync(SaslStep step, int successCode)
     {

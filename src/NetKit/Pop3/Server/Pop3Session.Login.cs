@@ -105,9 +105,9 @@ internal sealed partial class Pop3Session
 
         var mechanism = SaslServer.Create(name, _server.Maildrops);
         ReadOnlyMemory<byte> response = ReadOnlyMemory<byte>.Empty;
-        if (command.Arguments.Count == 2 && command.Arguments[1] != "=")
+        if (command.Arguments.Count == 2)
         {
-            if (!TryDecode(command.Arguments[1], out var initial))
+            if (!SaslResponse.TryDecode(command.Arguments[1], out var initial, equalsIsEmpty: true, rejectWhiteSpace: true))
             {
                 Error("the initial response is not base64");
                 return true;
@@ -140,14 +140,15 @@ internal sealed partial class Pop3Session
                     return false;
                 }
 
-                if (line == "*")
+                if (line == SaslResponse.Cancel)
                 {
                     _inSasl = false;
                     Error("AUTH cancelled");
                     return true;
                 }
 
-                if (!TryDecode(line, out var decoded))
+                // .NET's decoder would skip white space; POP3's base64 has none.
+                if (!SaslResponse.TryDecode(line, out var decoded, rejectWhiteSpace: true))
                 {
                     _inSasl = false;
                     Error("the response is not base64; AUTH ended");
@@ -186,30 +187,6 @@ internal sealed partial class Pop3Session
         finally
         {
             _reader.MaxLineLength = _options.MaxCommandLineLength;
-        }
-    }
-
-    private static bool TryDecode(string base64, out byte[] bytes)
-    {
-        bytes = [];
-        if (base64.Length == 0)
-        {
-            return true;
-        }
-
-        if (base64.AsSpan().ContainsAny(" \t\r\n"))
-        {
-            return false; // .NET would skip white space; the protocol has none.
-        }
-
-        try
-        {
-            bytes = Convert.FromBase64String(base64);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
         }
     }
 

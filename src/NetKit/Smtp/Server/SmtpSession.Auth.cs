@@ -48,7 +48,7 @@ internal sealed partial class SmtpSession
 
         var mechanism = SaslServer.Create(words[0], users);
         byte[] response = [];
-        if (words.Length == 2 && words[1] != "=" && !TryDecode(words[1], out response))
+        if (words.Length == 2 && !SaslResponse.TryDecode(words[1], out response, equalsIsEmpty: true))
         {
             Error(SmtpReplies.AuthNotBase64);
             return true;
@@ -134,12 +134,12 @@ internal sealed partial class SmtpSession
         }
 
         var text = line.Text;
-        if (text == "*")
+        if (text == SaslResponse.Cancel)
         {
             return (false, SmtpReplies.AuthCancelled, []);
         }
 
-        return TryDecode(text, out var response) ? (false, null, response) : (false, SmtpReplies.AuthNotBase64, []);
+        return SaslResponse.TryDecode(text, out var response) ? (false, null, response) : (false, SmtpReplies.AuthNotBase64, []);
     }
 
     /// <summary>A failed attempt: answered after a pause that grows each time; after the last allowed one, 421 and close.</summary>
@@ -159,19 +159,6 @@ internal sealed partial class SmtpSession
 
         _output.Add(SmtpReplies.AuthFailed);
         return true;
-    }
-
-    private static bool TryDecode(string base64, out byte[] bytes)
-    {
-        bytes = new byte[base64.Length * 3 / 4 + 3];
-        if (Convert.TryFromBase64String(base64, bytes, out var length))
-        {
-            bytes = bytes[..length];
-            return true;
-        }
-
-        bytes = [];
-        return false;
     }
 
     /// <summary>The trace never shows AUTH's initial response.</summary>

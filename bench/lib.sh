@@ -1,0 +1,24 @@
+# bench/lib.sh: sourced by the bench scripts for the helpers they share:
+#   source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_name=$(basename "$0")
+
+# free_port: a TCP port on 127.0.0.1 that nothing listens on (the kernel's pick).
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# wait_port PORT [PID [LOG]]: waits, up to 30 s, until a connect to 127.0.0.1:PORT succeeds.
+# Ends the script when nothing listens by then, or at once when process PID (the server
+# started for that port) has exited, showing its LOG.
+wait_port() {
+  local i
+  for ((i = 0; i < 300; i++)); do
+    python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$1" 2>/dev/null && return 0
+    if [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null; then
+      echo "$bench_name: the server for port $1 exited" >&2
+      [ -z "${3:-}" ] || cat "$3" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+  echo "$bench_name: nothing listens on $1" >&2
+  exit 1
+}
