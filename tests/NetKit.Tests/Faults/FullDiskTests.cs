@@ -52,7 +52,7 @@ public sealed class FullDiskTests : IAsyncLifetime
 
             FillTheDisk();
             var full = await client.SendMailAsync("a@example.com", ["bob@example.com"], Message("full", 600_000));
-            Assert.True(full.Code is 451 or 452, $"DATA on a full disk must be a temporary 451/452: {full}\n{server.Process.Output()}");
+            Assert.True(full.ToWireLines().Last().StartsWith("452 4.3.1 ", StringComparison.Ordinal), $"DATA on a full disk must be 452 4.3.1 (mail system full, try later): {string.Join(" | ", full.ToWireLines())}\n{server.Process.Output()}");
 
             await AssertLoggedDiskFullAsync(server);
 
@@ -66,6 +66,81 @@ public sealed class FullDiskTests : IAsyncLifetime
             Assert.True(again.Code == 250, $"after the space came back, on the same session: {again}\n{server.Process.Output()}");
 
             await AssertMailStoreHoldsAsync([.. before, after]);
+        }
+    }
+
+    [Fact]
+    public async Task SmtpConcurrentSessions_onAFullDisk_eachReplyTellsTheTruth_andAllStoreAgainOnceSpaceReturns()
+    {
+        // Several sessions at once go through the writer's group commit together: a batch that cannot
+        // be written must fail every delivery in it with 4xx, and whatever got 250 must be stored.
+        // (A small message may still fit where a failed write left room: then it is 250 and stored.)
+        await using var server = await ServeProcess.StartAsync("smtp=127.0.0.1:0", "--data", Data, "--catch-all");
+        var port = server.Port("smtp");
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<byte[]>();
+        var first = Message("first", 1_000);
+        var (opener, _) = await SmtpWireClient.ConnectEhloAsync(port);
+        await using (opener)
+        {
+            Assert.Equal(250, (await opener.SendMailAsync("a@example.com", ["bob@example.com"], first)).Code);
+        }
+
+        FillTheDisk();
+        var refused = 0;
+        var sessions = await Task.WhenAll(Enumerable.Range(0, 4).Select(async session =>
+        {
+            var (client, _) = await SmtpWireClient.ConnectEhloAsync(port);
+            foreach (var size in new[] { 300_000, 5_000, 120_000 })
+            {
+                var message = Message($"s{session}-{size}", size);
+                var reply = await client.SendMailAsync("a@example.com", ["bob@example.com"], message);
+                Assert.True(reply.Code is 250 or 452, $"session {session}, {size} bytes on a full disk: {reply}");
+                if (reply.Code == 250)
+                {
+                    acknowledged.Add(message);
+                }
+                else
+                {
+                    Interlocked.Increment(ref refused);
+                }
+            }
+
+            return client;
+        }));
+
+        FreeTheDisk();
+        await Task.WhenAll(sessions.Select(async (client, session) =>
+        {
+            await using (client)
+            {
+                var after = Message($"after-{session}", 50_000);
+                var again = await client.SendMailAsync("a@example.com", ["bob@example.com"], after);
+                Assert.True(again.Code == 250, $"session {session} after the space came back: {again}");
+                acknowledged.Add(after);
+            }
+        }));
+
+        Assert.True(refused > 0, "not one delivery was refused: the disk was not full");
+        await AssertMailStoreHoldsAsync([first, .. acknowledged]);
+    }
+
+    [Fact]
+    public async Task Serve_onAFullDisk_exitsWithAOneLineErrorNotAHang_andStartsOnceSpaceReturns()
+    {
+        await SmtpServeProcess.AddUserAsync(Data, "bob", "pw-bob");
+        FillTheDisk();
+        var full = await ProcessRunner.RunAsync(NetkitCli.DotnetHost, [NetkitCli.DllPath, "serve", "smtp=127.0.0.1:0", "--data", Data], null, TimeSpan.FromSeconds(30), new Dictionary<string, string> { ["NETKIT_BUSY_TIMEOUT"] = "2" });
+        Assert.True(full.ExitCode != 0, full.ToString());
+        Assert.True(full.StderrLines.Count == 1 && full.StderrLines[0].StartsWith("netkit: ", StringComparison.Ordinal), $"expected one error line:\n{full}");
+
+        FreeTheDisk();
+        await using var server = await ServeProcess.StartAsync("smtp=127.0.0.1:0", "--data", Data, "--catch-all");
+        var (client, _) = await SmtpWireClient.ConnectEhloAsync(server.Port("smtp"));
+        await using (client)
+        {
+            var message = Message("after-start", 1_000);
+            Assert.Equal(250, (await client.SendMailAsync("a@example.com", ["bob@example.com"], message)).Code);
+            await AssertMailStoreHoldsAsync([message]);
         }
     }
 
