@@ -26,9 +26,12 @@ public sealed class TelnetClient : IAsyncDisposable
     private Exception? _failure;
     private bool _closed;
 
-    private TelnetClient(NetConnection connection, TelnetChannelOptions options, Encoding encoding)
+    private readonly int _maxBufferedText;
+
+    private TelnetClient(NetConnection connection, TelnetChannelOptions options, Encoding encoding, int maxBufferedText)
     {
         _connection = connection;
+        _maxBufferedText = maxBufferedText;
         Encoding = encoding;
         _decoder = encoding.GetDecoder();
         Channel = new TelnetChannel(connection, TraceRole.Client, options);
@@ -68,15 +71,24 @@ public sealed class TelnetClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(connection);
         options ??= new TelnetClientOptions();
-        var client = new TelnetClient(connection, options.Channel, options.Encoding);
-        foreach (var option in options.RequestRemote)
+        var client = new TelnetClient(connection, options.Channel, options.Encoding, options.MaxBufferedText);
+        try
         {
-            await client.Channel.RequestAsync(TelnetSide.Remote, option, true, cancellationToken);
-        }
+            foreach (var option in options.RequestRemote)
+            {
+                await client.Channel.RequestAsync(TelnetSide.Remote, option, true, cancellationToken);
+            }
 
-        foreach (var option in options.RequestLocal)
+            foreach (var option in options.RequestLocal)
+            {
+                await client.Channel.RequestAsync(TelnetSide.Local, option, true, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
         {
-            await client.Channel.RequestAsync(TelnetSide.Local, option, true, cancellationToken);
+            // A server that hangs up at once: our first requests fail to go out. Say so in our own type, not the socket's.
+            await client.DisposeAsync();
+            throw new TelnetException($"cannot negotiate with {connection.Remote}: {ex.Message}", ex);
         }
 
         client._pump = Task.Run(client.PumpAsync, CancellationToken.None);
@@ -127,8 +139,8 @@ public sealed class TelnetClient : IAsyncDisposable
                 if (_closed)
                 {
                     throw new TelnetException(_failure is null
-                        ? $"the server closed the connection before {Describe(patterns)} arrived"
-                        : $"the connection broke before {Describe(patterns)} arrived: {_failure.Message}", _failure);
+                        ? $"{_connection.Remote} closed the connection before {Describe(patterns)} arrived"
+                        : $"the connection to {_connection.Remote} broke before {Describe(patterns)} arrived: {_failure.Message}", _failure);
                 }
 
                 arrived = _arrived.Task;
@@ -140,7 +152,7 @@ public sealed class TelnetClient : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"{Describe(patterns)} did not arrive within {timeout.TotalSeconds:0.###} s");
+                throw new TimeoutException($"{Describe(patterns)} did not arrive from {_connection.Remote} within {timeout.TotalSeconds:0.###} s");
             }
         }
     }
@@ -179,20 +191,43 @@ public sealed class TelnetClient : IAsyncDisposable
     }
 
     /// <summary>Reads everything until the server closes (telnetlib's read_all).</summary>
+    /// <exception cref="TelnetException">More than <see cref="TelnetClientOptions.MaxBufferedText"/> arrived.</exception>
     public async Task<string> ReadToEndAsync(CancellationToken cancellationToken = default)
     {
         await _pump.WaitAsync(cancellationToken);
+        lock (_gate)
+        {
+            // Cut short by the limit: returning what was kept would pass a truncated answer off as all of it.
+            if (_failure is TelnetException overflow)
+            {
+                throw overflow;
+            }
+        }
+
         return ReadAvailable();
     }
 
-    public ValueTask WriteAsync(string text, CancellationToken cancellationToken = default) => Channel.WriteTextAsync(text, cancellationToken);
+    public ValueTask WriteAsync(string text, CancellationToken cancellationToken = default) => SendAsync(Channel.WriteTextAsync(text, cancellationToken));
 
     /// <summary>Sends a line ended by CR LF, as a terminal's Enter does.</summary>
-    public ValueTask WriteLineAsync(string line, CancellationToken cancellationToken = default) => Channel.WriteTextAsync(line + "\r\n", cancellationToken);
+    public ValueTask WriteLineAsync(string line, CancellationToken cancellationToken = default) => SendAsync(Channel.WriteTextAsync(line + "\r\n", cancellationToken));
 
-    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) => Channel.WriteAsync(data, cancellationToken);
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) => SendAsync(Channel.WriteAsync(data, cancellationToken));
 
-    public ValueTask SendCommandAsync(TelnetCommand command, CancellationToken cancellationToken = default) => Channel.SendCommandAsync(command, cancellationToken);
+    public ValueTask SendCommandAsync(TelnetCommand command, CancellationToken cancellationToken = default) => SendAsync(Channel.SendCommandAsync(command, cancellationToken));
+
+    /// <summary>A write to a server that has gone is a <see cref="TelnetException"/> naming it, not the socket's own exception.</summary>
+    private async ValueTask SendAsync(ValueTask write)
+    {
+        try
+        {
+            await write;
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
+        {
+            throw new TelnetException($"cannot send to {_connection.Remote}: {ex.Message}", ex);
+        }
+    }
 
     /// <summary>Tells the server we will send no more; reading goes on until it closes.</summary>
     public void ShutdownSend() => _connection.ShutdownSend();
@@ -223,7 +258,13 @@ public sealed class TelnetClient : IAsyncDisposable
             while ((n = await Channel.ReadAsync(bytes, _stop.Token)) > 0)
             {
                 var c = _decoder.GetChars(bytes, 0, n, chars, 0, flush: false);
-                Arrived(chars.AsSpan(0, c), closed: false, failure: null);
+                if (!Arrived(chars.AsSpan(0, c), closed: false, failure: null))
+                {
+                    // Over the limit (a line without end, a flood nobody reads): stop reading rather than
+                    // grow without bound; the server sees the connection go.
+                    _connection.Abort();
+                    return;
+                }
             }
 
             Arrived([], closed: true, failure: null);
@@ -234,11 +275,21 @@ public sealed class TelnetClient : IAsyncDisposable
         }
     }
 
-    private void Arrived(ReadOnlySpan<char> text, bool closed, Exception? failure)
+    /// <summary>Buffers what came and wakes the readers; false when it would go over <see cref="TelnetClientOptions.MaxBufferedText"/> (the client is then closed).</summary>
+    private bool Arrived(ReadOnlySpan<char> text, bool closed, Exception? failure)
     {
         TaskCompletionSource signal;
+        var kept = true;
         lock (_gate)
         {
+            if (_text.Length + text.Length > _maxBufferedText)
+            {
+                kept = false;
+                closed = true;
+                failure = new TelnetException($"{_connection.Remote} sent more than {_maxBufferedText} characters that were not read (TelnetClientOptions.MaxBufferedText); the client stopped reading");
+                text = [];
+            }
+
             _text.Append(text);
             _closed |= closed;
             _failure ??= failure;
@@ -247,6 +298,7 @@ public sealed class TelnetClient : IAsyncDisposable
         }
 
         signal.TrySetResult();
+        return kept;
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -273,6 +325,13 @@ public sealed record TelnetClientOptions
     public IReadOnlyList<TelnetOption> RequestLocal { get; init; } = [];
 
     public WireTrace? Trace { get; init; }
+
+    /// <summary>
+    /// The most text held that has arrived and not been read (ReadUntil, Expect, ReadAvailable take it).
+    /// A server that sends more (a line without end, a flood) closes the client with a
+    /// <see cref="TelnetException"/> instead of growing memory without bound. Default 1 Mi characters.
+    /// </summary>
+    public int MaxBufferedText { get; init; } = 1024 * 1024;
 }
 
 /// <summary>The Telnet connection broke or closed while a script waited on it.</summary>

@@ -80,6 +80,14 @@ public sealed class ScriptedPeer : IAsyncDisposable
         return Task.CompletedTask;
     });
 
+    /// <summary>Closes with a TCP reset (linger 0) instead of a clean FIN: the client's next read fails.</summary>
+    public ScriptedPeer Reset() => Step((s, _) =>
+    {
+        s.Socket.LingerState = new LingerOption(true, 0);
+        s.Socket.Close();
+        return Task.CompletedTask;
+    });
+
     /// <summary>Plays the server side of a TLS handshake with a fresh self-signed certificate.</summary>
     public ScriptedPeer UpgradeTls() => Step(async (s, ct) =>
     {

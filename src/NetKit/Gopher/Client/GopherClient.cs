@@ -37,6 +37,13 @@ public sealed class GopherClient(GopherClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(url);
         var wire = await FetchTextAsync(url, cancellationToken);
+        if (!EndsWhole(wire))
+        {
+            // Loose servers end a menu at the close instead of a lone dot, but after a whole line; a last
+            // line without its end is a menu the connection cut, and its item's host or port may be half there.
+            throw new NetKitException($"{url}: the menu was cut off mid-line (the server closed before the line's end or the lone dot)");
+        }
+
         var items = GopherMenu.Parse(wire);
         // A menu that is only an error is the server's "no" (a missing selector).
         if (items.Count > 0 && items.All(i => i.IsInformational) && items[0].Type == GopherItemType.Error)
@@ -117,6 +124,10 @@ public sealed class GopherClient(GopherClientOptions? options = null)
 
     private const int ErrorProbeBytes = 1024;
 
+    /// <summary>True when the answer's last line is whole, or a lone dot ended it before.</summary>
+    private static bool EndsWhole(string wire) =>
+        wire.Length == 0 || wire.EndsWith('\n') || wire.Split('\n').Any(line => line.TrimEnd('\r') == ".");
+
     /// <summary>A whole answer that is one error line (optionally a lone dot after it), as servers send for a bad selector.</summary>
     private static void ThrowIfErrorItem(string wire, GopherUrl url)
     {
@@ -169,7 +180,20 @@ public sealed class GopherClient(GopherClientOptions? options = null)
             connection.Trace?.Sent(line);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.ReadTimeout);
-            await connection.WriteAsync(Encoding.UTF8.GetBytes(line + "\r\n"), timeout.Token);
+            try
+            {
+                await connection.WriteAsync(Encoding.UTF8.GetBytes(line + "\r\n"), timeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A server that reads nothing: the selector could not go out in time.
+                throw new NetKitException($"{connection.Remote} took no request for {_options.ReadTimeout.TotalSeconds:0.#} s");
+            }
+            catch (IOException ex)
+            {
+                throw new NetKitException($"connection to {connection.Remote} broke: {ex.Message}", ex);
+            }
+
             return connection;
         }
         catch

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Net;
+using NetKit.Mail;
 using NetKit.Transport;
 
 namespace NetKit.Smtp.Server;
@@ -283,7 +284,8 @@ internal sealed partial class SmtpSession
         catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
             SmtpServerLog.DeliveryFailed(_server.Logger, ex, _connection.Remote);
-            Refuse(SmtpReplies.LocalError, "store");
+            // A full disk is 452 4.3.1 (RFC 3463 "mail system full"), so the client knows to wait for space, not for a fix.
+            Refuse(DiskFull.Caused(ex) ? SmtpReplies.InsufficientStorage : SmtpReplies.LocalError, "store");
             return;
         }
 
