@@ -8,12 +8,14 @@
       every protocol while all are held, checks none of the held ones was closed,
       closes them and checks the server let go of them.
 
-  load.py slowloris PID SLOW TIMEOUT SECONDS SERVICE=HOST:PORT...
+  load.py slowloris PID SLOW COMMAND_TIMEOUT IDLE_TIMEOUT SECONDS SERVICE=HOST:PORT...
       A normal client's rate (SMTP sessions, POP3 sessions) unloaded, then with
       SLOW clients trickling one byte a second of a command line that never ends
       (spread over the line protocols), then unloaded again; then waits until the
       slow clients are dropped and reports when (after their line began) and with
-      what reply, against the server's TIMEOUT seconds.
+      what reply, against the server's timeouts: SMTP, POP3, NNTP and Gopher have
+      a command deadline (--command-timeout); IMAP, FTP and Telnet are closed by
+      the transport's idle timeout (--idle-timeout).
 
   load.py trickle RESULT_JSON N SERVICE=HOST:PORT...
       (run by slowloris as a separate process) the slow clients themselves.
@@ -363,7 +365,10 @@ def rate(pid, session, host, port, seconds):
     return {"rate": done / elapsed, "errors": errors, "cpu_ms": (cpu_seconds(pid) - cpu) * 1000 / max(done, 1)}
 
 
-def slowloris(pid, slow, timeout, seconds, services):
+COMMAND_DEADLINE = {"smtp", "pop3", "nntp", "gopher"}
+
+
+def slowloris(pid, slow, command_timeout, idle_timeout, seconds, services):
     measured = [name for name in ("smtp", "pop3") if name in services]
     slow_services = {k: v for k, v in services.items() if k in TRICKLE}
     phases = {}
@@ -373,11 +378,11 @@ def slowloris(pid, slow, timeout, seconds, services):
         print(f"{phase}: " + "; ".join(f"{k} {v['rate']:.1f}/s ({v['errors']} errors, server {v['cpu_ms']:.2f} ms CPU each)"
                                        for k, v in phases[phase].items()), flush=True)
 
-    for name in measured:  # warm-up
-        rate(pid, SESSIONS[name], *services[name], 2)
+    for name in measured:  # warm-up: the JIT's second tier comes only after many calls
+        rate(pid, SESSIONS[name], *services[name], max(5, seconds))
     measure("unloaded")
     result_path = f"/tmp/nk-load-trickle-{os.getpid()}.json"
-    child = subprocess.Popen([sys.executable, __file__, "trickle", result_path, str(slow), str(timeout * 3 + 60)]
+    child = subprocess.Popen([sys.executable, __file__, "trickle", result_path, str(slow), str(max(command_timeout, idle_timeout) * 3 + 60)]
                              + [f"{k}={h}:{p}" for k, (h, p) in slow_services.items()],
                              stdout=subprocess.PIPE, text=True)
     line = child.stdout.readline().split()
@@ -404,15 +409,17 @@ def slowloris(pid, slow, timeout, seconds, services):
     print(f"slow clients still connected when the loaded measurement ended: {still} of {len(records)} "
           f"(measurement ended {loaded_end - ramp_end:.1f} s after they were all trickling)")
     ok &= still == len(records)
-    print(f"\nslow clients dropped (server timeout {timeout} s; seconds from their line's first byte to the close):")
+    print(f"\nslow clients dropped (seconds from their line's first byte to the close; command timeout {command_timeout} s "
+          f"for {', '.join(sorted(COMMAND_DEADLINE & set(slow_services)))}, idle timeout {idle_timeout} s for the others):")
     for name in slow_services:
+        timeout = command_timeout if name in COMMAND_DEADLINE else idle_timeout
         mine = [r for r in records if r["service"] == name]
         dropped = [r for r in mine if "closed" in r]
         errors = [r for r in mine if "error" in r]
         times = sorted(r["closed"] - r["start"] for r in dropped)
         replies = {}
         for r in dropped:
-            first = r["reply"].splitlines()[-1][:60] if r["reply"] else "(closed, no reply)"
+            first = r["reply"].splitlines()[0][:60] if r["reply"] else "(closed, no reply)"
             replies[first] = replies.get(first, 0) + 1
         ok &= len(dropped) == len(mine) and not errors and all(timeout - 1 <= t <= timeout + 5 for t in times)
         span = f"min {times[0]:.1f} median {statistics.median(times):.1f} max {times[-1]:.1f}" if times else "none"
@@ -431,7 +438,7 @@ def main():
         sources = os.environ.get("LOAD_SOURCES", "127.0.0.1").split(",")
         return asyncio.run(hold(int(args[0]), int(args[1]), targets(args[2:]), sources))
     if mode == "slowloris":
-        return slowloris(int(args[0]), int(args[1]), float(args[2]), float(args[3]), targets(args[4:]))
+        return slowloris(int(args[0]), int(args[1]), float(args[2]), float(args[3]), float(args[4]), targets(args[5:]))
     if mode == "trickle":
         return asyncio.run(trickle(args[0], int(args[1]), targets(args[3:]), float(args[2])))
     sys.exit(__doc__)
