@@ -9,7 +9,7 @@
       closes them and checks the server let go of them.
 
   load.py slowloris PID SLOW COMMAND_TIMEOUT IDLE_TIMEOUT SECONDS SERVICE=HOST:PORT...
-      A normal client's rate (SMTP sessions, POP3 sessions) unloaded, then with
+      A normal client's rate (SMTP, POP3 and IMAP sessions) unloaded, then with
       SLOW clients trickling one byte a second of a command line that never ends
       (spread over the line protocols), then unloaded again; then waits until the
       slow clients are dropped and reports when (after their line began) and with
@@ -369,7 +369,7 @@ COMMAND_DEADLINE = {"smtp", "pop3", "nntp", "gopher"}
 
 
 def slowloris(pid, slow, command_timeout, idle_timeout, seconds, services):
-    measured = [name for name in ("smtp", "pop3") if name in services]
+    measured = [name for name in ("smtp", "pop3", "imap") if name in services]
     slow_services = {k: v for k, v in services.items() if k in TRICKLE}
     phases = {}
 

@@ -10,7 +10,8 @@
 #  2. slowloris: a fresh `netkit serve` with --command-timeout T (default 30 s) and
 #     --idle-timeout T+5 (longer, so SMTP, POP3, NNTP and Gopher answer their own
 #     deadline before the transport closes; IMAP, FTP and Telnet have no command
-#     deadline and are closed by the idle timeout, silently); a normal client's SMTP and POP3 sessions per second
+#     deadline and are closed by the idle timeout, silently); a normal client's
+#     SMTP, POP3 and IMAP sessions per second (and the server's CPU per session)
 #     unloaded, with SLOW (default 1,000) clients trickling one byte a second of a
 #     command line that never ends (spread over SMTP, POP3, IMAP, FTP, NNTP, Telnet,
 #     Gopher), and unloaded again; then when and how each slow client was dropped.
@@ -64,6 +65,7 @@ serve() {
   local services=$1; shift
   local plan=() name
   for name in $services; do plan+=("$name=127.0.0.1:0"); done
+  : >"$work/serve.log" # Here, not in the background job: the previous run's table must be gone before we look.
   dotnet "$dll" serve --quiet --data "$data" --allow-plaintext-auth --newsgroup local.load "$@" "${plan[@]}" >"$work/serve.log" 2>&1 &
   server=$!
   for ((i = 0; i < 600; i++)); do
