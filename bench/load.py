@@ -241,12 +241,14 @@ async def hold(pid, n, services, sources):
     rows = []
     gate = asyncio.Semaphore(200)
     last = before
-    started = time.monotonic()
+    opening = 0.0  # time spent opening and greeting, without the pauses that let the RSS settle
     for name, (host, port) in holdable.items():
         async def one(i, name=name, host=host, port=port):
             async with gate:
                 return await open_one(name, host, port, sources[i % len(sources)])
+        started = time.monotonic()
         results = await asyncio.gather(*(one(i) for i in range(per_service)), return_exceptions=True)
+        opening += time.monotonic() - started
         failed = [r for r in results if isinstance(r, BaseException)]
         held[name] = [r for r in results if not isinstance(r, BaseException)]
         await asyncio.sleep(1.5)  # the sessions settle into their wait for a command
@@ -255,13 +257,12 @@ async def hold(pid, n, services, sources):
         if failed:
             print(f"  {name}: {len(failed)} failed, first: {failed[0]!r}", flush=True)
         last = now
-    opened = time.monotonic() - started
     total = sum(len(v) for v in held.values())
     during = proc_stats(pid)
     print(f"{'service':8} {'held':>6} {'failed':>6} {'RSS +KiB':>9} {'KiB/conn':>9} {'fds +':>6}")
     for name, count, failed, rss, fds in rows:
         print(f"{name:8} {count:6d} {failed:6d} {rss:9d} {rss / max(count, 1):9.2f} {fds:6d}")
-    print(f"held: {total} connections, opened and greeted in {opened:.1f} s; "
+    print(f"held: {total} connections, opened and greeted in {opening:.1f} s; "
           f"rss {before['rss_kib']} -> {during['rss_kib']} KiB (anon {before['anon_kib']} -> {during['anon_kib']}), "
           f"{(during['rss_kib'] - before['rss_kib']) / max(total, 1):.2f} KiB per connection; "
           f"threads {before['threads']} -> {during['threads']}; fds {before['fds']} -> {during['fds']}", flush=True)

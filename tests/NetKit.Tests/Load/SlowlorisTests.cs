@@ -59,6 +59,19 @@ public class SlowlorisTests
         }
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("90000")]
+    public async Task Serve_commandTimeoutOutOfRange_usageErrorBeforeServing(string seconds)
+    {
+        var result = await NetKit.Tests.Support.NetkitCli.RunAsync("serve", "smtp=127.0.0.1:0", "--command-timeout", seconds);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("--command-timeout must be a number of seconds above 0 and at most 86400", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("serving", result.Stdout, StringComparison.Ordinal);
+    }
+
     private sealed record Trickled(string Service, bool Closed, int Sent, string Reply);
 
     /// <summary>
