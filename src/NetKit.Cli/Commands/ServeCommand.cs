@@ -33,6 +33,7 @@ internal static class ServeCommand
         var gopher = new GopherServeOptions();
         var telnet = new TelnetServeOptions();
         var web = new WebServeOptions();
+        var commandTimeout = new CommandTimeoutServeOption();
 
         var command = new Command("serve", "Run NetKit's services on loopback (or where you say).");
         command.Arguments.Add(services);
@@ -46,6 +47,7 @@ internal static class ServeCommand
         gopher.AddTo(command);
         telnet.AddTo(command);
         web.AddTo(command);
+        commandTimeout.AddTo(command);
         var nntp = new NntpServeOptions();
         nntp.AddTo(command);
 
@@ -78,6 +80,7 @@ internal static class ServeCommand
             var smtpOptions = smtp.Read(parse, [.. plan.Where(p => p.Service.Name == "smtp").Select(p => p.Endpoint)]); // Usage errors before anything starts.
             var ftpSettings = ftp.Read(parse);
             var nntpSettings = nntp.Read(parse);
+            var commandDeadline = commandTimeout.Read(parse);
             var level = parse.GetValue(quiet) ? LogLevel.Warning : parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information;
             using var logging = CliLogging.Create(level);
             using var traceOutput = parse.GetValue(trace) ? new QueuedTextWriter(Console.Out) : null;
@@ -107,6 +110,7 @@ internal static class ServeCommand
                 context = await stores.AddNewsAsync(context, dataDirectory!, nntpSettings with { Options = nntpSettings.Options with { Certificate = certificate } }, ct);
             }
 
+            context = context is not null && commandDeadline is { } deadline ? CommandTimeoutServeOption.Apply(context, deadline) : context;
             await using var running = new RunningServers();
             // Read at call time, so telnet's `status` also shows the listeners started after it.
             context = context is null ? null : context with { Listeners = running.Status };

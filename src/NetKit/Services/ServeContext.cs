@@ -3,6 +3,7 @@ using NetKit.Ftp.Server;
 using NetKit.Gopher.Server;
 using NetKit.Imap.Server;
 using NetKit.Mail;
+using NetKit.Pop3.Server;
 using NetKit.Smtp.Server;
 using NetKit.Transport;
 
@@ -19,6 +20,9 @@ public sealed record ServeContext(ILoggerFactory Logging, SmtpServerOptions Smtp
 
     /// <summary>The IMAP service's settings for this run.</summary>
     public ImapServerOptions Imap { get; init; } = new();
+
+    /// <summary>POP3's settings for this run (its host name, certificate and password rule come from SMTP's); null: the defaults.</summary>
+    public Pop3ServerOptions? Pop3 { get; init; }
 
     /// <summary>The FTP server's settings (root, logins from the mail store's users), when FTP is served.</summary>
     public FtpServerOptions? Ftp { get; init; }

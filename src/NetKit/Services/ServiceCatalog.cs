@@ -113,7 +113,7 @@ public static class ServiceCatalog
     {
         var store = context.Store ?? throw new InvalidOperationException("pop3 needs the mail store in the serve context");
 
-        var options = new Pop3ServerOptions
+        var options = (context.Pop3 ?? new Pop3ServerOptions()) with
         {
             HostName = context.Smtp.HostName,
             Certificate = context.Smtp.Certificate,

@@ -79,7 +79,9 @@ public sealed class TelnetChannel : ITelnetParserSink
         {
             _data.ResetWrittenCount();
             _dataRead = 0;
-            var n = await _connection.ReadAsync(_readBuffer, cancellationToken);
+            // Stream.ReadAsync, not the connection's: a fragment is not traffic for the server's
+            // idle timeout; the terminal marks it per whole line (a trickling client is dropped).
+            var n = await _connection.Stream.ReadAsync(_readBuffer, cancellationToken);
             if (n == 0)
             {
                 _parser.Reset();
@@ -350,7 +352,9 @@ public sealed class TelnetChannel : ITelnetParserSink
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            await _connection.WriteAsync(bytes, cancellationToken);
+            // Not the connection's WriteAsync: echoes and negotiation answers to a client that
+            // trickles bytes must not keep it alive either.
+            await _connection.Stream.WriteAsync(bytes, cancellationToken);
         }
         finally
         {

@@ -133,6 +133,7 @@ public sealed class TelnetTerminal
 
             if (done is not null)
             {
+                Channel.Connection.Touch(); // A whole line is traffic for the server's idle timeout.
                 return done;
             }
         }

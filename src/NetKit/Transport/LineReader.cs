@@ -10,12 +10,17 @@ namespace NetKit.Transport;
 /// While nothing is buffered the reader holds no buffer at all: it waits with
 /// a zero-byte read and rents one from the pool only when data arrives, which
 /// keeps idle connections small.
+/// On a <see cref="NetConnection"/> the reader marks traffic for the server's
+/// idle timeout only when a line is complete (or raw bytes are taken), never
+/// for a fragment: a client that trickles a line a byte at a time and never
+/// ends it is closed at the idle timeout like a silent one (slowloris).
 /// </summary>
 public sealed class LineReader : IDisposable
 {
     private const int InitialBufferSize = 4096;
     private readonly Func<Memory<byte>, CancellationToken, ValueTask<int>> _read;
     private readonly Func<WireTrace?> _trace;
+    private readonly Action? _touch;
     private byte[]? _buffer;
     private int _start;
     private int _end;
@@ -27,8 +32,10 @@ public sealed class LineReader : IDisposable
 
     /// <summary>Reads from a connection, following it through a TLS upgrade.</summary>
     public LineReader(NetConnection connection, int maxLineLength = 8192)
-        : this(connection.ReadAsync, () => connection.Trace, maxLineLength)
+        : this((buffer, ct) => connection.Stream.ReadAsync(buffer, ct), () => connection.Trace, maxLineLength)
     {
+        // Stream.ReadAsync, not connection.ReadAsync: that one marks traffic at every read.
+        _touch = connection.Touch;
     }
 
     /// <summary>Reads from any stream (tests, files, pipes).</summary>
@@ -76,6 +83,7 @@ public sealed class LineReader : IDisposable
         {
             if (TryTakeLine(out var result))
             {
+                _touch?.Invoke();
                 return result;
             }
 
@@ -92,6 +100,7 @@ public sealed class LineReader : IDisposable
             {
                 if (!await FillWithinAsync(pause, cancellationToken))
                 {
+                    _touch?.Invoke();
                     return TakePartial();
                 }
             }
@@ -112,12 +121,15 @@ public sealed class LineReader : IDisposable
                 return 0;
             }
 
-            return await _read(destination, cancellationToken);
+            var read = await _read(destination, cancellationToken);
+            _touch?.Invoke();
+            return read;
         }
 
         var n = Math.Min(destination.Length, Buffered);
         _buffer.AsSpan(_start, n).CopyTo(destination.Span);
         Consume(n);
+        _touch?.Invoke();
         return n;
     }
 
