@@ -78,24 +78,12 @@ internal sealed class EpollLoop
     }
 
     /// <summary>
-    /// Stops watching. The descriptor is held open meanwhile, so a number that
-    /// was closed and handed to a new connection is never removed by mistake;
-    /// a descriptor already closed has left epoll by itself.
+    /// Stops watching: events that still come for the socket find no entry and are dropped. No
+    /// EPOLL_CTL_DEL (one system call per connection less): the caller closes the descriptor next,
+    /// and closing the last descriptor of a socket takes it out of every epoll set by itself. Its
+    /// number cannot be reused before that close, so a new socket never meets the old entry.
     /// </summary>
-    public void Unregister(EpollSocket socket)
-    {
-        if (!_sockets.TryRemove(socket.Id, out _))
-        {
-            return;
-        }
-
-        using var lease = new DescriptorLease(socket.Handle);
-        if (lease.IsHeld)
-        {
-            var ev = default(EpollEvent);
-            _ = EpollCtl(_epfd, EPOLL_CTL_DEL, socket.Fd, ref ev);
-        }
-    }
+    public void Unregister(EpollSocket socket) => _sockets.TryRemove(socket.Id, out _);
 
     /// <summary>On the loop's thread: gives a socket a turn after the current round of events.</summary>
     public void Post(EpollSocket socket) => _turns.Enqueue(socket);
