@@ -19,14 +19,21 @@ rounds=${1:?usage: smtp-ab.sh ROUNDS MESSAGES DIR_A DIR_B ...}; msgs=${2:?usage}
 source_bin=/usr/sbin/smtp-source
 [ -x "$source_bin" ] || { echo "smtp-ab.sh: $source_bin not found (Debian package postfix)" >&2; exit 2; }
 dirs=("$@"); pids=(); ports=(); datas=()
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# Distinct free ports, all picked while each is held: one picked after another could repeat
+# (a server still starting has not bound its port yet), and then two variants share a server.
+free_ports() { python3 -c '
+import socket, sys
+held = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in held: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in held))' "$1"; }
+read -r -a free <<<"$(free_ports "${#dirs[@]}")"
 cleanup() {
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
   for d in "${datas[@]}"; do rm -rf "$d"; done
 }
 trap cleanup EXIT
-for d in "${dirs[@]}"; do
-  port=$(free_port); data=$(mktemp -d)
+for i in "${!dirs[@]}"; do
+  d=${dirs[$i]}; port=${free[$i]}; data=$(mktemp -d)
   # shellcheck disable=SC2046 # bench.env holds VAR=VALUE words
   env $(cat "$d/bench.env" 2>/dev/null) dotnet "$d/NetKit.Cli.dll" serve --quiet "smtp=127.0.0.1:$port" --catch-all --data "$data" >/dev/null 2>&1 &
   pids+=($!); ports+=("$port"); datas+=("$data")
@@ -38,6 +45,7 @@ for i in "${!dirs[@]}"; do
     sleep 0.1
   done
   send "${WARMUP:-20000}" "${ports[$i]}"
+  kill -0 "${pids[$i]}" 2>/dev/null || { echo "smtp-ab.sh: the server of ${dirs[$i]} exited" >&2; exit 1; }
 done
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
