@@ -21,7 +21,6 @@ internal static partial class EpollInterop
     public const int MSG_DONTWAIT = 0x40;
     public const int MSG_NOSIGNAL = 0x4000;
 
-    public const int SOCK_NONBLOCK = 0x800;
     public const int SOCK_CLOEXEC = 0x80000;
 
     public const int EINTR = 4;

@@ -70,7 +70,9 @@ internal sealed class EpollListener
                         return;
                     }
 
-                    fd = Accept4(Fd, 0, 0, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                    // A blocking descriptor, as .NET's accept gives: the epoll transport's calls say
+                    // MSG_DONTWAIT each, and a NetworkStream (should epoll refuse it) needs a blocking socket.
+                    fd = Accept4(Fd, 0, 0, SOCK_CLOEXEC);
                     errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
                 }
 
@@ -106,9 +108,11 @@ internal sealed class EpollListener
         {
             socket = new Socket(handle);
         }
-        catch (SocketException)
+#pragma warning disable CA1031 // Whatever the cause (a reset before .NET looked at it), that one connection is dropped and the others are still taken.
+        catch (Exception)
+#pragma warning restore CA1031
         {
-            handle.Dispose(); // Reset before .NET could look at it: nothing to serve.
+            handle.Dispose();
             return;
         }
 
