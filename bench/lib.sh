@@ -5,6 +5,14 @@ bench_name=$(basename "$0")
 # free_port: a TCP port on 127.0.0.1 that nothing listens on (the kernel's pick).
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
+# free_ports N: N distinct free ports, all picked while each is held (ports picked one after
+# another can repeat when a server started for the first has not bound it yet).
+free_ports() { python3 -c '
+import socket, sys
+held = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in held: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in held))' "$1"; }
+
 # wait_port PORT [PID [LOG]]: waits, up to 30 s, until a connect to 127.0.0.1:PORT succeeds.
 # Ends the script when nothing listens by then, or at once when process PID (the server
 # started for that port) has exited, showing its LOG.

@@ -27,6 +27,9 @@ internal sealed class MailWriteContext(SqliteConnection connection) : IDisposabl
         return command;
     }
 
+    /// <summary>Runs a statement without parameters or results (a savepoint's), compiled once.</summary>
+    public void Execute(string sql) => Command(sql).ExecuteNonQuery();
+
     public void Dispose()
     {
         foreach (var command in commands.Values)

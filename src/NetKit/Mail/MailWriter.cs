@@ -13,7 +13,11 @@ namespace NetKit.Mail;
 /// </summary>
 internal sealed class MailWriter : IAsyncDisposable
 {
-    private const string Savepoint = "change";
+    // Each change in a savepoint of its own, through commands compiled once (SqliteTransaction.Save
+    // and Release compile their statement on every call: two per message).
+    private const string Savepoint = "SAVEPOINT change;";
+    private const string ReleaseSavepoint = "RELEASE change;";
+    private const string RollbackSavepoint = "ROLLBACK TO change;";
 
     // Callers add under the lock and wake the writer thread directly when it sleeps: a Channel
     // would wake it through a thread-pool work item, one more thread hop for every batch.
@@ -189,11 +193,11 @@ internal sealed class MailWriter : IAsyncDisposable
             for (var i = 0; i < batch.Count && again is null; i++)
             {
                 var request = batch[i];
-                transaction.Save(Savepoint);
+                context.Execute(Savepoint);
                 try
                 {
                     request.Apply(context);
-                    transaction.Release(Savepoint);
+                    context.Execute(ReleaseSavepoint);
                     applied.Add(request);
                 }
 #pragma warning disable CA1031 // One change's failure (a duplicate user, a constraint) is reported to its caller alone.
@@ -208,8 +212,8 @@ internal sealed class MailWriter : IAsyncDisposable
                     }
                     else
                     {
-                        transaction.Rollback(Savepoint);
-                        transaction.Release(Savepoint);
+                        context.Execute(RollbackSavepoint);
+                        context.Execute(ReleaseSavepoint);
                     }
                 }
             }

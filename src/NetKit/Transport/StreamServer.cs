@@ -31,6 +31,7 @@ public sealed class StreamServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly AddressLimiter _perAddress;
     private Socket? _listener;
+    private EpollListener? _epollListener;
     private Task? _acceptLoop;
     private Timer? _idleTimer;
     private int _active;
@@ -85,7 +86,11 @@ public sealed class StreamServer : IAsyncDisposable
         TransportLog.Listening(_logger, Name, NetConnection.Describe(LocalEndPoint));
         var period = TimeSpan.FromMilliseconds(Math.Clamp(_options.IdleTimeout.TotalMilliseconds / 4, 50, 1000));
         _idleTimer = new Timer(static state => ((StreamServer)state!).CloseIdleConnections(), this, period, period);
-        _acceptLoop = AcceptLoopAsync();
+        // Where the epoll loop serves the connections, it accepts them too (no thread switch per connection).
+        _epollListener = _options.UseEpoll
+            ? EpollListener.TryStart(socket, accepted => _ = RunConnectionAsync(accepted), error => TransportLog.AcceptFailed(_logger, Name, error.ToString()))
+            : null;
+        _acceptLoop = _epollListener is null ? AcceptLoopAsync() : null;
     }
 
     /// <summary>
@@ -101,6 +106,7 @@ public sealed class StreamServer : IAsyncDisposable
 
         TransportLog.Stopping(_logger, Name, ActiveConnections);
         await _stopping.CancelAsync();
+        _epollListener?.Close();
         _listener?.Dispose();
         if (_acceptLoop is not null)
         {

@@ -21,6 +21,8 @@ internal static partial class EpollInterop
     public const int MSG_DONTWAIT = 0x40;
     public const int MSG_NOSIGNAL = 0x4000;
 
+    public const int SOCK_CLOEXEC = 0x80000;
+
     public const int EINTR = 4;
     public const int EBADF = 9;
     public const int EAGAIN = 11;
@@ -41,6 +43,9 @@ internal static partial class EpollInterop
 
     [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
     public static unsafe partial int EpollWait(int epfd, EpollEvent* events, int maxEvents, int timeout);
+
+    [LibraryImport("libc", EntryPoint = "accept4", SetLastError = true)]
+    public static partial int Accept4(int fd, nint address, nint addressLength, int flags);
 
     [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
     public static unsafe partial nint Recv(int fd, byte* buffer, nint length, int flags);

@@ -18,6 +18,7 @@ internal sealed class EpollLoop
     private static readonly Lazy<EpollLoop?> s_shared = new(Create);
     private readonly int _epfd;
     private readonly ConcurrentDictionary<ulong, EpollSocket> _sockets = new();
+    private readonly ConcurrentDictionary<ulong, EpollListener> _listeners = new();
     private readonly Queue<EpollSocket> _turns = new(); // touched only by the loop's thread
     private long _nextId;
 
@@ -77,25 +78,39 @@ internal sealed class EpollLoop
         return false;
     }
 
-    /// <summary>
-    /// Stops watching. The descriptor is held open meanwhile, so a number that
-    /// was closed and handed to a new connection is never removed by mistake;
-    /// a descriptor already closed has left epoll by itself.
-    /// </summary>
-    public void Unregister(EpollSocket socket)
+    /// <summary>Watches a listening socket for connections, edge-triggered.</summary>
+    public bool TryRegister(EpollListener listener)
     {
-        if (!_sockets.TryRemove(socket.Id, out _))
+        var id = (ulong)Interlocked.Increment(ref _nextId);
+        listener.Id = id;
+        _listeners[id] = listener;
+        var ev = new EpollEvent { Events = EPOLLIN | EPOLLET, Data = id };
+        if (EpollCtl(_epfd, EPOLL_CTL_ADD, listener.Fd, ref ev) == 0)
         {
-            return;
+            return true;
         }
 
-        using var lease = new DescriptorLease(socket.Handle);
-        if (lease.IsHeld)
+        _listeners.TryRemove(id, out _);
+        return false;
+    }
+
+    /// <summary>Stops watching a listening socket (which stays open a while yet: taken out of the set at once).</summary>
+    public void Unregister(EpollListener listener)
+    {
+        if (_listeners.TryRemove(listener.Id, out _))
         {
             var ev = default(EpollEvent);
-            _ = EpollCtl(_epfd, EPOLL_CTL_DEL, socket.Fd, ref ev);
+            _ = EpollCtl(_epfd, EPOLL_CTL_DEL, listener.Fd, ref ev);
         }
     }
+
+    /// <summary>
+    /// Stops watching: events that still come for the socket find no entry and are dropped. No
+    /// EPOLL_CTL_DEL (one system call per connection less): the caller closes the descriptor next,
+    /// and closing the last descriptor of a socket takes it out of every epoll set by itself. Its
+    /// number cannot be reused before that close, so a new socket never meets the old entry.
+    /// </summary>
+    public void Unregister(EpollSocket socket) => _sockets.TryRemove(socket.Id, out _);
 
     /// <summary>On the loop's thread: gives a socket a turn after the current round of events.</summary>
     public void Post(EpollSocket socket) => _turns.Enqueue(socket);
@@ -125,12 +140,30 @@ internal sealed class EpollLoop
                 {
                     Dispatch(socket, events[i].Events);
                 }
+                else if (_listeners.TryGetValue(events[i].Data, out var listener))
+                {
+                    Accept(listener);
+                }
             }
 
             for (var turns = _turns.Count; turns > 0; turns--)
             {
                 Dispatch(_turns.Dequeue(), events: 0);
             }
+        }
+    }
+
+    /// <summary>Takes a listener's new connections; nothing from the server's code may end the loop.</summary>
+    private static void Accept(EpollListener listener)
+    {
+        try
+        {
+            listener.OnReadable();
+        }
+#pragma warning disable CA1031 // The loop serves every connection: one server's failure must not stop it.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 
