@@ -144,10 +144,10 @@ internal sealed partial class SmtpSession
 
     /// <summary>
     /// Starts DATA's or BDAT's deadline. It is one of inactivity: <see cref="KeepDataDeadline"/>
-    /// moves it on as bytes arrive, so a slow but steady sender is never cut off and a
-    /// message still arriving after a fault (too big, bare LF) is read to its end and
-    /// gets its 5xx, not 421. There is no cap on a whole message's time: its size is capped,
-    /// and a sender that trickles stays within its connection's limits.
+    /// moves it on as bytes arrive, so a steady sender is not cut off and a message still
+    /// arriving after a fault (too big, bare LF) is read to its end and gets its 5xx, not 421.
+    /// A whole transfer's time is bounded by <see cref="DataRateGuard"/>: past the data timeout
+    /// it must average <see cref="SmtpServerOptions.MinDataRate"/>.
     /// </summary>
     private void ArmDataDeadline()
     {
