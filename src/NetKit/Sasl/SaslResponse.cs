@@ -5,7 +5,7 @@ namespace NetKit.Sasl;
 /// carry it: one line of base64. Each server keeps its own reply for a cancel ("*") and for
 /// a response that is not base64; this is the one decoder they share.
 /// </summary>
-public static class SaslResponse
+internal static class SaslResponse
 {
     /// <summary>The line a client sends to cancel the exchange (RFC 4954, 3501, 5034, 4643).</summary>
     public const string Cancel = "*";

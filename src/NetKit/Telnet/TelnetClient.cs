@@ -22,9 +22,14 @@ public sealed class TelnetClient : IAsyncDisposable
     private readonly object _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _arrived = NewSignal();
+    private TaskCompletionSource _room = NewSignal();
     private Task _pump = Task.CompletedTask;
     private Exception? _failure;
     private bool _closed;
+
+    // The buffer holds MaxBufferedText characters: the background reader waits for a reader to take some
+    // (TCP back-pressure on the server) instead of growing, and only a wait that cannot progress fails.
+    private bool _full;
 
     private readonly int _maxBufferedText;
 
@@ -84,11 +89,17 @@ public sealed class TelnetClient : IAsyncDisposable
                 await client.Channel.RequestAsync(TelnetSide.Local, option, true, cancellationToken);
             }
         }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
+        catch (Exception ex)
         {
-            // A server that hangs up at once: our first requests fail to go out. Say so in our own type, not the socket's.
+            // Whatever failed (cancellation too), the connection is ours to close.
             await client.DisposeAsync();
-            throw new TelnetException($"cannot negotiate with {connection.Remote}: {ex.Message}", ex);
+            if (ex is IOException or System.Net.Sockets.SocketException)
+            {
+                // A server that hangs up at once: our first requests fail to go out. Say so in our own type, not the socket's.
+                throw new TelnetException($"cannot negotiate with {connection.Remote}: {ex.Message}", ex);
+            }
+
+            throw;
         }
 
         client._pump = Task.Run(client.PumpAsync, CancellationToken.None);
@@ -133,7 +144,14 @@ public sealed class TelnetClient : IAsyncDisposable
                 if (best is not null)
                 {
                     _text.Remove(0, best.Text.Length);
+                    MadeRoom();
                     return best;
+                }
+
+                if (_full)
+                {
+                    // Nothing more can come in until someone reads, and nothing that is here matches.
+                    throw Overflow(Describe(patterns));
                 }
 
                 if (_closed)
@@ -162,9 +180,7 @@ public sealed class TelnetClient : IAsyncDisposable
     {
         lock (_gate)
         {
-            var text = _text.ToString();
-            _text.Clear();
-            return text;
+            return TakeAll();
         }
     }
 
@@ -178,9 +194,7 @@ public sealed class TelnetClient : IAsyncDisposable
             {
                 if (_text.Length > 0 || _closed)
                 {
-                    var text = _text.ToString();
-                    _text.Clear();
-                    return text;
+                    return TakeAll();
                 }
 
                 arrived = _arrived.Task;
@@ -191,20 +205,30 @@ public sealed class TelnetClient : IAsyncDisposable
     }
 
     /// <summary>Reads everything until the server closes (telnetlib's read_all).</summary>
-    /// <exception cref="TelnetException">More than <see cref="TelnetClientOptions.MaxBufferedText"/> arrived.</exception>
+    /// <exception cref="TelnetException">More than <see cref="TelnetClientOptions.MaxBufferedText"/> came before the close.</exception>
     public async Task<string> ReadToEndAsync(CancellationToken cancellationToken = default)
     {
-        await _pump.WaitAsync(cancellationToken);
-        lock (_gate)
+        while (true)
         {
-            // Cut short by the limit: returning what was kept would pass a truncated answer off as all of it.
-            if (_failure is TelnetException overflow)
+            Task arrived;
+            lock (_gate)
             {
-                throw overflow;
-            }
-        }
+                if (_closed)
+                {
+                    return TakeAll();
+                }
 
-        return ReadAvailable();
+                // Returning what was kept would pass a truncated answer off as all of it.
+                if (_full)
+                {
+                    throw Overflow("the end of the stream");
+                }
+
+                arrived = _arrived.Task;
+            }
+
+            await arrived.WaitAsync(cancellationToken);
+        }
     }
 
     public ValueTask WriteAsync(string text, CancellationToken cancellationToken = default) => SendAsync(Channel.WriteTextAsync(text, cancellationToken));
@@ -258,39 +282,54 @@ public sealed class TelnetClient : IAsyncDisposable
             while ((n = await Channel.ReadAsync(bytes, _stop.Token)) > 0)
             {
                 var c = _decoder.GetChars(bytes, 0, n, chars, 0, flush: false);
-                if (!Arrived(chars.AsSpan(0, c), closed: false, failure: null))
-                {
-                    // Over the limit (a line without end, a flood nobody reads): stop reading rather than
-                    // grow without bound; the server sees the connection go.
-                    _connection.Abort();
-                    return;
-                }
+                await KeepAsync(chars.AsMemory(0, c));
             }
 
-            Arrived([], closed: true, failure: null);
+            Arrived(closed: true, failure: null);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            Arrived([], closed: true, failure: _stop.IsCancellationRequested ? null : ex);
+            Arrived(closed: true, failure: _stop.IsCancellationRequested ? null : ex);
         }
     }
 
-    /// <summary>Buffers what came and wakes the readers; false when it would go over <see cref="TelnetClientOptions.MaxBufferedText"/> (the client is then closed).</summary>
-    private bool Arrived(ReadOnlySpan<char> text, bool closed, Exception? failure)
+    /// <summary>
+    /// Buffers what came, up to <see cref="TelnetClientOptions.MaxBufferedText"/>; past it, waits until a
+    /// reader takes some. Meanwhile the socket is not read, so a fast server is slowed by TCP, not cut off.
+    /// </summary>
+    private async Task KeepAsync(ReadOnlyMemory<char> text)
     {
-        TaskCompletionSource signal;
-        var kept = true;
-        lock (_gate)
+        while (true)
         {
-            if (_text.Length + text.Length > _maxBufferedText)
+            TaskCompletionSource arrived;
+            Task room;
+            lock (_gate)
             {
-                kept = false;
-                closed = true;
-                failure = new TelnetException($"{_connection.Remote} sent more than {_maxBufferedText} characters that were not read (TelnetClientOptions.MaxBufferedText); the client stopped reading");
-                text = [];
+                var fits = Math.Min(text.Length, _maxBufferedText - _text.Length);
+                _text.Append(text.Span[..fits]);
+                text = text[fits..];
+                _full = _text.Length >= _maxBufferedText;
+                arrived = _arrived;
+                _arrived = NewSignal();
+                room = _room.Task;
             }
 
-            _text.Append(text);
+            arrived.TrySetResult();
+            if (text.IsEmpty)
+            {
+                return;
+            }
+
+            await room.WaitAsync(_stop.Token);
+        }
+    }
+
+    /// <summary>Records the end of the stream (and why, if it broke) and wakes the readers.</summary>
+    private void Arrived(bool closed, Exception? failure)
+    {
+        TaskCompletionSource signal;
+        lock (_gate)
+        {
             _closed |= closed;
             _failure ??= failure;
             signal = _arrived;
@@ -298,8 +337,32 @@ public sealed class TelnetClient : IAsyncDisposable
         }
 
         signal.TrySetResult();
-        return kept;
     }
+
+    /// <summary>Takes the whole buffer (the caller holds the gate).</summary>
+    private string TakeAll()
+    {
+        var text = _text.ToString();
+        _text.Clear();
+        MadeRoom();
+        return text;
+    }
+
+    /// <summary>Text was taken: a reader waiting for room may go on (the caller holds the gate).</summary>
+    private void MadeRoom()
+    {
+        if (_full && _text.Length < _maxBufferedText)
+        {
+            _full = false;
+            // Continuations run asynchronously (NewSignal), so completing under the gate wakes nobody inline.
+            _room.TrySetResult();
+            _room = NewSignal();
+        }
+    }
+
+    private TelnetException Overflow(string waitingFor) => new(
+        $"{_connection.Remote} sent {_maxBufferedText} characters that were not read without {waitingFor} among them " +
+        "(TelnetClientOptions.MaxBufferedText); take them with ReadAvailable or raise the limit");
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -327,11 +390,20 @@ public sealed record TelnetClientOptions
     public WireTrace? Trace { get; init; }
 
     /// <summary>
-    /// The most text held that has arrived and not been read (ReadUntil, Expect, ReadAvailable take it).
-    /// A server that sends more (a line without end, a flood) closes the client with a
-    /// <see cref="TelnetException"/> instead of growing memory without bound. Default 1 Mi characters.
+    /// The most text held that has arrived and not been read (ReadUntil, Expect, ReadSome, ReadAvailable take it).
+    /// When it is full the client stops reading the socket until some is taken (TCP slows the server), so a
+    /// slow consumer loses nothing; ExpectAsync/ReadUntilAsync/ReadToEndAsync, which cannot progress then
+    /// (a line without end, a flood), fail with a <see cref="TelnetException"/>. Default 16 Mi characters.
     /// </summary>
-    public int MaxBufferedText { get; init; } = 1024 * 1024;
+    public int MaxBufferedText
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            field = value;
+        }
+    } = 16 * 1024 * 1024;
 }
 
 /// <summary>The Telnet connection broke or closed while a script waited on it.</summary>

@@ -13,7 +13,9 @@ namespace NetKit.Tests.BadServers;
 /// </summary>
 public sealed class GopherClientBadServerTests
 {
-    private static readonly GopherClientOptions Short = new() { ReadTimeout = TimeSpan.FromSeconds(1), MaxTextBytes = 64 * 1024 };
+    // A short read timeout only where the server stalls on purpose; elsewhere a loaded machine must not turn success into a timeout.
+    private static readonly GopherClientOptions Stalled = new() { ReadTimeout = TimeSpan.FromSeconds(1), MaxTextBytes = 64 * 1024 };
+    private static readonly GopherClientOptions Patient = Stalled with { ReadTimeout = TimeSpan.FromSeconds(15) };
 
     /// <summary>Reads the selector line, then plays the rest of the script.</summary>
     private static ScriptedPeer Asked() => new ScriptedPeer().Expect();
@@ -23,13 +25,13 @@ public sealed class GopherClientBadServerTests
     private static Task<NetKitException> FailsAsync(Func<Task> call) => NoHang.ThrowsAsync<NetKitException>(call);
 
     private static async Task<IReadOnlyList<GopherItem>> MenuAsync(ScriptedPeer peer) =>
-        await new GopherClient(Short).GetMenuAsync(Url(peer, '1')).WaitAsync(TimeSpan.FromSeconds(20));
+        await new GopherClient(Patient).GetMenuAsync(Url(peer, '1')).WaitAsync(TimeSpan.FromSeconds(20));
 
     [Fact]
     public async Task ServerSilentAfterTheSelectorTimesOut()
     {
         await using var peer = Asked().StallForever().Start();
-        var ex = await FailsAsync(() => new GopherClient(Short).GetMenuAsync(Url(peer, '1')));
+        var ex = await FailsAsync(() => new GopherClient(Stalled).GetMenuAsync(Url(peer, '1')));
         Assert.Contains($"127.0.0.1:{peer.Port} sent nothing", ex.Message);
     }
 
@@ -37,7 +39,7 @@ public sealed class GopherClientBadServerTests
     public async Task MenuStalledMidwayTimesOut()
     {
         await using var peer = Asked().Send("1Docs\t/docs\t127.0.0.1\t70\r\n1Half\t/ha").StallForever().Start();
-        var ex = await FailsAsync(() => new GopherClient(Short).GetMenuAsync(Url(peer, '1')));
+        var ex = await FailsAsync(() => new GopherClient(Stalled).GetMenuAsync(Url(peer, '1')));
         Assert.Contains("sent nothing", ex.Message);
     }
 
@@ -45,7 +47,7 @@ public sealed class GopherClientBadServerTests
     public async Task TextStalledMidwayTimesOut()
     {
         await using var peer = Asked().Send("first line\r\nsecond li").StallForever().Start();
-        var ex = await FailsAsync(() => new GopherClient(Short).GetTextAsync(Url(peer, '0')));
+        var ex = await FailsAsync(() => new GopherClient(Stalled).GetTextAsync(Url(peer, '0')));
         Assert.Contains("sent nothing", ex.Message);
     }
 
@@ -53,7 +55,7 @@ public sealed class GopherClientBadServerTests
     public async Task BinaryStalledMidwayTimesOut()
     {
         await using var peer = Asked().Send(new byte[5000]).StallForever().Start();
-        var ex = await FailsAsync(() => new GopherClient(Short).DownloadAsync(Url(peer, '9'), Stream.Null));
+        var ex = await FailsAsync(() => new GopherClient(Stalled).DownloadAsync(Url(peer, '9'), Stream.Null));
         Assert.Contains("sent nothing", ex.Message);
     }
 
@@ -62,7 +64,7 @@ public sealed class GopherClientBadServerTests
     {
         // Was taken as an item on host "127.0" port 0: the last line's fields were half there.
         await using var peer = Asked().Send("1Docs\t/docs\t127.0.0.1\t70\r\n1Cut\t/cut\t127.0").Close().Start();
-        var ex = await FailsAsync(() => new GopherClient(Short).GetMenuAsync(Url(peer, '1')));
+        var ex = await FailsAsync(() => new GopherClient(Patient).GetMenuAsync(Url(peer, '1')));
         Assert.Contains("cut off mid-line", ex.Message);
         Assert.Contains($"127.0.0.1:{peer.Port}", ex.Message);
     }
@@ -80,7 +82,7 @@ public sealed class GopherClientBadServerTests
     {
         // Documented: Gopher text has no size, and servers such as Gophernicus send it raw, without the dot.
         await using var peer = Asked().Send("line one\r\nline tw").Close().Start();
-        Assert.Equal("line one\nline tw\n", await new GopherClient(Short).GetTextAsync(Url(peer, '0')).WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal("line one\nline tw\n", await new GopherClient(Patient).GetTextAsync(Url(peer, '0')).WaitAsync(TimeSpan.FromSeconds(20)));
     }
 
     [Fact]
@@ -90,7 +92,7 @@ public sealed class GopherClientBadServerTests
         var bytes = Enumerable.Range(0, 3000).Select(i => (byte)i).ToArray();
         await using var peer = Asked().Send(bytes).Close().Start();
         using var copy = new MemoryStream();
-        Assert.Equal(3000, await new GopherClient(Short).DownloadAsync(Url(peer, '9'), copy).WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal(3000, await new GopherClient(Patient).DownloadAsync(Url(peer, '9'), copy).WaitAsync(TimeSpan.FromSeconds(20)));
         Assert.Equal(bytes, copy.ToArray());
     }
 
@@ -98,7 +100,7 @@ public sealed class GopherClientBadServerTests
     public async Task BinaryCutByAResetIsAnError()
     {
         await using var peer = Asked().Send(new byte[20_000]).Reset().Start();
-        var ex = await FailsAsync(() => new GopherClient(Short).DownloadAsync(Url(peer, '9'), Stream.Null));
+        var ex = await FailsAsync(() => new GopherClient(Patient).DownloadAsync(Url(peer, '9'), Stream.Null));
         Assert.Contains($"connection to 127.0.0.1:{peer.Port} broke", ex.Message);
     }
 
@@ -142,7 +144,7 @@ public sealed class GopherClientBadServerTests
     public async Task EndlessMenuStopsAtMaxTextBytes()
     {
         await using var peer = Asked().Step(EndlessAsync("1Again\t/again\thost\t70\r\n")).Start();
-        var ex = await FailsAsync(() => new GopherClient(Short).GetMenuAsync(Url(peer, '1')));
+        var ex = await FailsAsync(() => new GopherClient(Patient).GetMenuAsync(Url(peer, '1')));
         Assert.Contains("bigger than 65536 bytes", ex.Message);
     }
 
@@ -150,7 +152,7 @@ public sealed class GopherClientBadServerTests
     public async Task EndlessLineWithoutNewlineStopsAtMaxTextBytes()
     {
         await using var peer = Asked().Step(EndlessAsync(new string('x', 8192))).Start();
-        var ex = await FailsAsync(() => new GopherClient(Short).GetTextAsync(Url(peer, '0')));
+        var ex = await FailsAsync(() => new GopherClient(Patient).GetTextAsync(Url(peer, '0')));
         Assert.Contains("bigger than 65536 bytes", ex.Message);
     }
 
@@ -158,8 +160,36 @@ public sealed class GopherClientBadServerTests
     public async Task ErrorOnlyMenuIsTheServersNo()
     {
         await using var peer = Asked().Line("3'/x' does not exist\t\terror.host\t1").Line(".").Close().Start();
-        var ex = await NoHang.ThrowsAsync<GopherErrorException>(() => new GopherClient(Short).GetMenuAsync(Url(peer, '1')));
+        var ex = await NoHang.ThrowsAsync<GopherErrorException>(() => new GopherClient(Patient).GetMenuAsync(Url(peer, '1')));
         Assert.Equal("'/x' does not exist", ex.ServerMessage);
+    }
+
+    [Fact]
+    public async Task ErrorLineWithoutItsLineEndIsStillTheServersNo()
+    {
+        // The server closes right after its error line: that is its answer, not a menu cut mid-line.
+        await using var peer = Asked().Send("3'/x' does not exist\t\terror.host\t1").Close().Start();
+        var ex = await NoHang.ThrowsAsync<GopherErrorException>(() => new GopherClient(Patient).GetMenuAsync(Url(peer, '1')));
+        Assert.Equal("'/x' does not exist", ex.ServerMessage);
+    }
+
+    [Fact]
+    public async Task LastItemWithoutItsLineEndIsKeptWhenItIsWhole()
+    {
+        // All four fields and a real port: the server closed after the item instead of ending its line.
+        await using var peer = Asked().Send("1Docs\t/docs\thost\t70\r\n0Read me\t/readme\thost\t7070").Close().Start();
+        Assert.Equal([new('1', "Docs", "/docs", "host", 70), new('0', "Read me", "/readme", "host", 7070)], await MenuAsync(peer));
+    }
+
+    [Theory]
+    [InlineData("0Read me\t/readme\thost\t")]
+    [InlineData("0Read me\t/readme\thost\t0")]
+    [InlineData("0Read me\t/readme\thost\t70000")]
+    public async Task LastLineWithoutItsEndAndWithoutARealPortIsCut(string last)
+    {
+        await using var peer = Asked().Send("1Docs\t/docs\thost\t70\r\n" + last).Close().Start();
+        var ex = await FailsAsync(() => new GopherClient(Patient).GetMenuAsync(Url(peer, '1')));
+        Assert.Contains("cut off mid-line", ex.Message);
     }
 
     [Fact]
@@ -174,7 +204,7 @@ public sealed class GopherClientBadServerTests
     public async Task NobodyListeningIsAClearConnectError()
     {
         var port = LoopbackPorts.Free();
-        var ex = await FailsAsync(() => new GopherClient(Short).GetMenuAsync(new GopherUrl("127.0.0.1", port, '1', "/")));
+        var ex = await FailsAsync(() => new GopherClient(Patient).GetMenuAsync(new GopherUrl("127.0.0.1", port, '1', "/")));
         Assert.Contains("cannot connect", ex.Message);
     }
 

@@ -95,6 +95,7 @@ public sealed class NntpHostileTests(NntpHostileServer server)
             Say("AUTHINFO USER alice\r\nAUTHINFO PASS guess3\r\n", "381 password required", AuthFailed, "400 too many failed logins; goodbye"))
         .Open("AUTHINFO SASL acting for another user", Say($"AUTHINFO SASL PLAIN {Base64("bob\0alice\0secret-pw")}\r\n", AuthFailed))
         .Open("AUTHINFO SASL not base64", Say("AUTHINFO SASL PLAIN ***\r\n", "504 not base64"))
+        .Open("AUTHINFO SASL \"=\" on a continuation line is the empty response", Say("AUTHINFO SASL PLAIN\r\n", "383 ="), Say("=\r\n", AuthFailed))
         .Open("AUTHINFO SASL with another mechanism", Say("AUTHINFO SASL CRAM-MD5\r\n", "503 only SASL PLAIN is offered"))
         .Open("AUTHINFO injected behind STARTTLS is not run",
             Tls("STARTTLS\r\nAUTHINFO USER alice\r\n", "382 continue with TLS negotiation"), Say("AUTHINFO PASS secret-pw\r\n", "482 AUTHINFO USER first"))

@@ -120,6 +120,7 @@ public sealed class SmtpHostileTests(SmtpHostileServer server)
             Say($"AUTH PLAIN {Base64("\0alice\0guess2")}\r\n", AuthFailed),
             Say($"AUTH PLAIN {Base64("\0alice\0guess3")}\r\n", "421 4.7.0 Too many failed authentication attempts; closing the connection"))
         .Open("AUTH response not base64", Ehlo, Say("AUTH PLAIN !!!notbase64\r\n", "501 5.5.2 Cannot decode the response (base64 expected)"))
+        .Open("AUTH \"=\" on a continuation line is not the empty response", Ehlo, Say("AUTH PLAIN\r\n", "334 "), Say("=\r\n", "501 5.5.2 Cannot decode the response (base64 expected)"))
         .Open("AUTH cancelled", Ehlo, Say("AUTH LOGIN\r\n", "334 VXNlcm5hbWU6"), Say("*\r\n", "501 5.0.0 Authentication cancelled"))
         .Open("AUTH unknown mechanism", Ehlo, Say("AUTH NTLM\r\n", "504 5.5.4 Unrecognized authentication mechanism"))
         .Open("AUTH overlong response line", Ehlo, Say("AUTH LOGIN\r\n", "334 VXNlcm5hbWU6"), Say(new string('Q', 20_000) + "\r\n", "500 5.5.6 Authentication exchange line is too long"))

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
+using NetKit.IO;
 using NetKit.Transport;
 
 namespace NetKit.Ftp.Server;
@@ -368,7 +369,7 @@ public sealed partial class FtpSession
         }
         catch (Exception ex) when (ex is IOException or SocketException or UnauthorizedAccessException)
         {
-            return StorageFull(ex) ? new FtpReply(452, "Insufficient storage space.") : new FtpReply(426, "Connection closed; transfer aborted.");
+            return DiskFull.Caused(ex) ? new FtpReply(452, "Insufficient storage space.") : new FtpReply(426, "Connection closed; transfer aborted.");
         }
         finally
         {
@@ -490,7 +491,7 @@ public sealed partial class FtpSession
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return keep ? new FtpReply(StorageFull(ex) ? 452 : 550, Describe(ex)) : reply;
+            return keep ? new FtpReply(DiskFull.Caused(ex) ? 452 : 550, Describe(ex)) : reply;
         }
     }
 

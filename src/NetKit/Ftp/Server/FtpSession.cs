@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NetKit.IO;
 using NetKit.Transport;
 
 namespace NetKit.Ftp.Server;
@@ -183,7 +184,7 @@ public sealed partial class FtpSession : IDisposable
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException || (ex is IOException && ex.InnerException is not System.Net.Sockets.SocketException))
         {
-            await ReplyAsync(StorageFull(ex) ? 452 : 550, Describe(ex));
+            await ReplyAsync(DiskFull.Caused(ex) ? 452 : 550, Describe(ex));
         }
     }
 
@@ -545,12 +546,9 @@ public sealed partial class FtpSession : IDisposable
         return [.. result];
     }
 
-    private static bool StorageFull(Exception ex) =>
-        ex is IOException && (ex.HResult is 28 or 0x70 or unchecked((int)0x80070070) || ex.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase));
-
     private static string Describe(Exception ex) => ex switch
     {
-        _ when StorageFull(ex) => "Insufficient storage space.",
+        _ when DiskFull.Caused(ex) => "Insufficient storage space.",
         UnauthorizedAccessException => "Permission denied.",
         FileNotFoundException or DirectoryNotFoundException => "No such file or directory.",
         _ => "Action failed: " + ex.Message.Replace('\r', ' ').Replace('\n', ' '),

@@ -37,10 +37,12 @@ public sealed class GopherClient(GopherClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(url);
         var wire = await FetchTextAsync(url, cancellationToken);
+        // The server's "no" first: an error line the server closed after without its CR LF is still an error, not a cut menu.
+        ThrowIfErrorItem(wire, url);
         if (!EndsWhole(wire))
         {
             // Loose servers end a menu at the close instead of a lone dot, but after a whole line; a last
-            // line without its end is a menu the connection cut, and its item's host or port may be half there.
+            // line without its end that is not a whole item is a menu the connection cut.
             throw new NetKitException($"{url}: the menu was cut off mid-line (the server closed before the line's end or the lone dot)");
         }
 
@@ -126,7 +128,19 @@ public sealed class GopherClient(GopherClientOptions? options = null)
 
     /// <summary>True when the answer's last line is whole, or a lone dot ended it before.</summary>
     private static bool EndsWhole(string wire) =>
-        wire.Length == 0 || wire.EndsWith('\n') || wire.Split('\n').Any(line => line.TrimEnd('\r') == ".");
+        wire.Length == 0 || wire.EndsWith('\n') || wire.Split('\n').Any(line => line.TrimEnd('\r') == ".") || IsWholeItem(wire[(wire.LastIndexOf('\n') + 1)..]);
+
+    /// <summary>
+    /// A last line without its end that still has all four fields and a real port (1-65535): servers that
+    /// close right after the last item instead of ending its line. (A cut inside the port's digits cannot be told apart.)
+    /// </summary>
+    private static bool IsWholeItem(string line)
+    {
+        var fields = line.TrimEnd('\r').Split('\t');
+        return fields.Length >= 4
+            && int.TryParse(fields[3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            && port is >= 1 and <= 65535;
+    }
 
     /// <summary>A whole answer that is one error line (optionally a lone dot after it), as servers send for a bad selector.</summary>
     private static void ThrowIfErrorItem(string wire, GopherUrl url)

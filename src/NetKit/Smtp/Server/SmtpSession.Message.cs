@@ -295,7 +295,7 @@ internal sealed partial class SmtpSession
         {
             SmtpServerLog.DeliveryFailed(_server.Logger, ex, _connection.Remote);
             // A full disk is 452 4.3.1 (RFC 3463 "mail system full"), so the client knows to wait for space, not for a fix.
-            Refuse(DiskFull.Caused(ex) ? SmtpReplies.InsufficientStorage : SmtpReplies.LocalError, "store");
+            Refuse(NetKit.IO.DiskFull.Caused(ex) ? SmtpReplies.InsufficientStorage : SmtpReplies.LocalError, "store");
             return;
         }
 
