@@ -1,21 +1,23 @@
 using System.CommandLine;
 using NetKit.Pop3.Server;
 using NetKit.Services;
+using NetKit.Telnet;
 
 namespace NetKit.Cli.Commands;
 
 /// <summary>
 /// `netkit serve --command-timeout`: the time a client has to send one whole command line,
-/// for the protocols that have such a deadline and answer it in their own words (SMTP 421,
-/// POP3 -ERR, NNTP 400, Gopher's error item). Not given: each protocol keeps its default.
+/// for every line protocol, each answering it in its own words (SMTP 421, POP3 -ERR, IMAP
+/// "* BYE", FTP 421, NNTP 400, Telnet's goodbye line, Gopher's error item). Not given: each
+/// protocol keeps its default.
 /// </summary>
 internal sealed class CommandTimeoutServeOption
 {
     private readonly Option<double?> _seconds = new("--command-timeout")
     {
-        Description = "SMTP, POP3, NNTP, Gopher: seconds a client may take to send one whole command line. "
-            + "Default: each protocol's own (SMTP 300, POP3 and NNTP 600, Gopher 30). IMAP, FTP and Telnet use --idle-timeout, "
-            + "which bytes trickled without a line end do not reset.",
+        Description = "SMTP, POP3, IMAP, FTP, NNTP, Telnet, Gopher: seconds a client may take to send one whole command line "
+            + "(IMAP's autologout; FTP's is paused during a transfer). "
+            + "Default: each protocol's own (SMTP 300, POP3 and NNTP 600, IMAP 1800, FTP 300, Telnet 240, Gopher 30).",
     };
 
     public void AddTo(Command command) => command.Options.Add(_seconds);
@@ -41,6 +43,9 @@ internal sealed class CommandTimeoutServeOption
     {
         Smtp = context.Smtp with { CommandTimeout = timeout },
         Pop3 = (context.Pop3 ?? new Pop3ServerOptions()) with { CommandTimeout = timeout },
+        Imap = context.Imap with { CommandTimeout = timeout },
+        Ftp = context.Ftp is { } ftp ? ftp with { CommandTimeout = timeout } : null,
+        Telnet = (context.Telnet ?? new TelnetServerOptions()) with { CommandTimeout = timeout },
         Gopher = context.Gopher is { } gopher ? gopher with { RequestTimeout = timeout } : null,
         News = context.News is { } news ? (news.Options with { CommandTimeout = timeout }, news.Store) : null,
     };

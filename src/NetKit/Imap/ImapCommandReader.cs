@@ -41,6 +41,12 @@ public sealed class ImapCommandReader(LineReader reader, ImapLimits limits)
     public ImapLimits Limits { get; } = limits;
 
     /// <summary>
+    /// Called each time bytes of a literal arrive (read or dropped), so a caller's deadline for the
+    /// command can be one of inactivity while a large literal flows in.
+    /// </summary>
+    public Action? LiteralProgress { get; init; }
+
+    /// <summary>
     /// The tag at the start of an overlong first line, so the client waiting for it gets a tagged
     /// BAD; null when the kept start holds no whole tag (no space after it).
     /// </summary>
@@ -107,7 +113,18 @@ public sealed class ImapCommandReader(LineReader reader, ImapLimits limits)
             }
 
             var literal = new byte[size];
-            await reader.ReadExactlyAsync(literal, cancellationToken);
+            for (var at = 0; at < literal.Length;)
+            {
+                var n = await reader.ReadAsync(literal.AsMemory(at), cancellationToken);
+                if (n == 0)
+                {
+                    throw new EndOfStreamException($"the connection closed {literal.Length - at} bytes before the end of a literal");
+                }
+
+                at += n;
+                LiteralProgress?.Invoke();
+            }
+
             literals.Add(literal);
         }
     }
@@ -162,6 +179,7 @@ public sealed class ImapCommandReader(LineReader reader, ImapLimits limits)
             }
 
             size -= n;
+            LiteralProgress?.Invoke();
         }
 
         return true;

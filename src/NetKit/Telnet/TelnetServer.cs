@@ -38,7 +38,7 @@ public sealed partial class TelnetServer
                 EditingCommandsAsData = true,
                 AreYouThereReply = _options.Channel.AreYouThereReply ?? "\r\n[yes]\r\n",
             });
-            var terminal = new TelnetTerminal(channel, _options.MaxLineLength);
+            var terminal = new TelnetTerminal(channel, _options.MaxLineLength) { LineTimeout = _options.CommandTimeout };
             // Offers only: a client that refuses (telnetlib refuses everything) stays in line mode.
             foreach (var option in new[] { TelnetOption.Echo, TelnetOption.SuppressGoAhead })
             {

@@ -19,6 +19,13 @@ public sealed record TelnetServerOptions
 
     public int MaxLineLength { get; init; } = 1024;
 
+    /// <summary>
+    /// The time a client has to send one whole line (a command, a login name, a password); past it
+    /// the console says "idle for too long; goodbye" and closes. Shorter by default than the
+    /// transport's idle timeout (5 minutes), which closes without a word.
+    /// </summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(4);
+
     /// <summary>Limits and policy of the protocol engine; the server's own settings (AYT, editing commands) are added to it.</summary>
     public TelnetChannelOptions Channel { get; init; } = new();
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using NetKit.Transport;
 
 namespace NetKit.Telnet;
 
@@ -30,6 +31,16 @@ public sealed class TelnetTerminal
     /// <summary>The longest line kept; what is typed beyond it is refused with a bell.</summary>
     public int MaxLineLength { get; }
 
+    /// <summary>
+    /// The time the client has to send one whole line; past it the terminal says
+    /// <see cref="Goodbye"/> and <see cref="ReadLineAsync"/> returns null, as if the client had
+    /// closed. Infinite by default (the transport's idle timeout, if any, closes without a word).
+    /// </summary>
+    public TimeSpan LineTimeout { get; init; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>What a client that sent no whole line within <see cref="LineTimeout"/> hears before the close.</summary>
+    public const string Goodbye = "\r\nidle for too long; goodbye\r\n";
+
     /// <summary>True when we echo (the client agreed to our WILL ECHO): character mode.</summary>
     public bool Echoes => Channel.IsEnabled(TelnetSide.Local, TelnetOption.Echo);
 
@@ -37,9 +48,39 @@ public sealed class TelnetTerminal
 
     public ValueTask WriteLineAsync(string text, CancellationToken cancellationToken = default) => Channel.WriteTextAsync(text + "\r\n", cancellationToken);
 
-    /// <summary>Reads one line (without its end); null when the client has closed.</summary>
+    /// <summary>Reads one line (without its end); null when the client has closed or let <see cref="LineTimeout"/> pass.</summary>
     /// <param name="echo">False for a password: nothing typed is shown.</param>
     public async ValueTask<string?> ReadLineAsync(bool echo = true, CancellationToken cancellationToken = default)
+    {
+        if (LineTimeout == Timeout.InfiniteTimeSpan)
+        {
+            return await ReadLineWithinAsync(echo, cancellationToken);
+        }
+
+        // The same deadline as the line protocols' command timeouts: a linked source cancelled after the timeout.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(LineTimeout);
+        try
+        {
+            return await ReadLineWithinAsync(echo, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await Channel.WriteTextAsync(Goodbye, grace.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException || Disconnects.IsDisconnect(ex))
+            {
+                // It will not hear the goodbye.
+            }
+
+            return null;
+        }
+    }
+
+    private async ValueTask<string?> ReadLineWithinAsync(bool echo, CancellationToken cancellationToken)
     {
         var line = new List<byte>();
         var feedback = new List<byte>();

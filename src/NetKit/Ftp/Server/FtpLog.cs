@@ -16,4 +16,7 @@ internal static partial class FtpLog
 
     [LoggerMessage(603, LogLevel.Warning, "ftp: {Remote} ({User}) refused a path: {Reason}")]
     public static partial void PathRefused(ILogger logger, string remote, string? user, string reason);
+
+    [LoggerMessage(604, LogLevel.Information, "ftp: {Remote}: no command within {Seconds} s; closing the control connection")]
+    public static partial void TimedOut(ILogger logger, string remote, double seconds);
 }

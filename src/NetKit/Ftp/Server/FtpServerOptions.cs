@@ -41,6 +41,13 @@ public sealed record FtpServerOptions
     /// <summary>How long the server waits for the data connection to open (and its TLS handshake to finish).</summary>
     public TimeSpan DataConnectionTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The time a client has to send its next whole command line, counted from its last command or
+    /// from the end of its last transfer (paused while a transfer runs); past it the server says
+    /// "421 Timeout" and closes the control connection (vsftpd's idle_session_timeout is 300 s).
+    /// </summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The longest command line, in bytes (a 1024-character path in UTF-8 fits).</summary>
     public int MaxLineLength { get; init; } = 4096;
 

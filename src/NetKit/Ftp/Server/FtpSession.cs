@@ -24,6 +24,7 @@ public sealed partial class FtpSession : IDisposable
     private readonly LineWriter _writer;
     private readonly CancellationToken _stopping;
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _deadline;
     private Task<LineResult>? _pendingLine;
     private string? _pendingUser;
     private int _failedLogins;
@@ -47,6 +48,7 @@ public sealed partial class FtpSession : IDisposable
         _stopping = stopping;
         _reader = new LineReader(connection, options.MaxLineLength);
         _writer = new LineWriter(connection);
+        _deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         if (connection.Trace is { } trace)
         {
             trace.Redact = FtpRequest.Redact;
@@ -81,6 +83,7 @@ public sealed partial class FtpSession : IDisposable
         _transfer?.Cancel.Cancel();
         _data?.Dispose();
         _reader.Dispose();
+        _deadline.Dispose();
     }
 
     private async Task RunAsync()
@@ -90,7 +93,10 @@ public sealed partial class FtpSession : IDisposable
         {
             while (State != FtpSessionState.Closed)
             {
-                _pendingLine ??= _reader.ReadLineAsync(_stopping).AsTask();
+                // The control connection's deadline runs from the last command or the end of the last
+                // transfer; while a transfer runs it is paused, as vsftpd and pyftpdlib do.
+                _deadline.CancelAfter(_transfer is null ? _options.CommandTimeout : Timeout.InfiniteTimeSpan);
+                _pendingLine ??= _reader.ReadLineAsync(_deadline.Token).AsTask();
                 if (_transfer is { } transfer)
                 {
                     // The transfer first: when both are done, its 226 comes before the answer to the next command.
@@ -104,6 +110,7 @@ public sealed partial class FtpSession : IDisposable
 
                 var line = await _pendingLine;
                 _pendingLine = null;
+                _deadline.CancelAfter(Timeout.InfiniteTimeSpan);
                 switch (line.Status)
                 {
                     case LineStatus.EndOfStream:
@@ -121,6 +128,12 @@ public sealed partial class FtpSession : IDisposable
         {
             await AbandonTransferAsync();
             await ReplyAsync(421, "Server shutting down.", CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (_deadline.IsCancellationRequested)
+        {
+            FtpLog.TimedOut(_logger, _connection.Remote, _options.CommandTimeout.TotalSeconds);
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await ReplyAsync(421, $"Timeout: no command for {_options.CommandTimeout.TotalSeconds:0.###} seconds; closing control connection.", grace.Token);
         }
         finally
         {

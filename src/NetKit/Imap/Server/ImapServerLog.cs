@@ -16,4 +16,7 @@ internal static partial class ImapServerLog
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "imap {Remote}: {Bytes} bytes sent in plaintext after STARTTLS were discarded")]
     public static partial void DiscardedAfterStartTls(ILogger logger, string remote, int bytes);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "imap {Remote}: no whole command within {Seconds} s; autologout")]
+    public static partial void TimedOut(ILogger logger, string remote, double seconds);
 }

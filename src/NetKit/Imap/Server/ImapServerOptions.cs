@@ -35,6 +35,15 @@ public sealed record ImapServerOptions
     /// </summary>
     public IReadOnlyList<string> SpecialMailboxes { get; init; } = ["Sent", "Drafts", "Trash", "Junk", "Archive"];
 
+    /// <summary>
+    /// Autologout (RFC 9051 section 5.4, at least 30 minutes): the time a client has to send one
+    /// whole command line; past it the server says "* BYE Autologout; idle for too long" and closes.
+    /// A literal being sent moves it on as its bytes arrive (a large APPEND is not cut mid-transfer),
+    /// and an IDLE in progress is not under it: IDLE waits for DONE as long as the connection lives
+    /// (clients renew IDLE every 29 minutes, RFC 9051 section 6.3.13).
+    /// </summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
     /// <summary>During IDLE, "* OK still here" this often, so that NAT boxes and the idle timeout see traffic.</summary>
     public TimeSpan IdleKeepAlive { get; init; } = TimeSpan.FromMinutes(2);
 

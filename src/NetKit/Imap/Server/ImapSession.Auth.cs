@@ -142,7 +142,10 @@ internal sealed partial class ImapSession
         LineResult line;
         try
         {
-            line = await lines.ReadLineAsync(stopping);
+            // A SASL response is part of its command: under the same autologout deadline.
+            ArmDeadline();
+            line = await lines.ReadLineAsync(deadline.Token);
+            deadline.CancelAfter(Timeout.InfiniteTimeSpan);
         }
         finally
         {

@@ -20,6 +20,8 @@ internal sealed partial class ImapSession : IDisposable
     private readonly ImapCommandReader reader;
     private readonly ImapResponseWriter output;
     private readonly SemaphoreSlim changed = new(0, 1);
+    private readonly CancellationTokenSource deadline;
+    private long deadlineArmedAt;
     private ImapSessionState state = ImapSessionState.NotAuthenticated;
     private MailUser? user;
     private ImapMailboxView? selected;
@@ -32,7 +34,8 @@ internal sealed partial class ImapSession : IDisposable
         this.connection = connection;
         this.stopping = stopping;
         lines = new LineReader(connection, options.Limits.MaxLineLength);
-        reader = new ImapCommandReader(lines, options.Limits);
+        deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        reader = new ImapCommandReader(lines, options.Limits) { LiteralProgress = KeepDeadline };
         output = new ImapResponseWriter(connection);
     }
 
@@ -49,7 +52,9 @@ internal sealed partial class ImapSession : IDisposable
             await output.FlushAsync(stopping);
             while (state != ImapSessionState.Logout && !stopping.IsCancellationRequested)
             {
-                var read = await reader.ReadAsync(InviteLiteralAsync, stopping);
+                ArmDeadline();
+                var read = await reader.ReadAsync(InviteLiteralAsync, deadline.Token);
+                deadline.CancelAfter(Timeout.InfiniteTimeSpan);
                 if (!await HandleReadAsync(read))
                 {
                     break;
@@ -73,6 +78,11 @@ internal sealed partial class ImapSession : IDisposable
         {
             // The server stops: nothing more to say to a client in the middle of a command.
         }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            ImapServerLog.TimedOut(server.Logger, connection.Remote, options.CommandTimeout.TotalSeconds);
+            await SayGoodbyeAsync("BYE Autologout; idle for too long");
+        }
         finally
         {
             Store.MailboxChanged -= OnMailboxChanged;
@@ -80,6 +90,43 @@ internal sealed partial class ImapSession : IDisposable
             {
                 server.LeaveUser(user.Name);
             }
+        }
+    }
+
+    /// <summary>
+    /// Starts the autologout deadline for the next command: the same linked token source with
+    /// CancelAfter as SMTP's, POP3's and NNTP's command timeouts, disarmed once the command is in.
+    /// </summary>
+    private void ArmDeadline()
+    {
+        deadlineArmedAt = Environment.TickCount64;
+        deadline.CancelAfter(options.CommandTimeout);
+    }
+
+    /// <summary>
+    /// Literal bytes arrived: the deadline moves on, at most every eighth of it (a timer change per
+    /// read would be costly), so a literal has between 7/8 and all of the timeout of silence.
+    /// </summary>
+    private void KeepDeadline()
+    {
+        if (Environment.TickCount64 - deadlineArmedAt >= options.CommandTimeout.TotalMilliseconds / 8)
+        {
+            ArmDeadline();
+        }
+    }
+
+    /// <summary>The last words (what was pending first), within a short grace; a client gone by then does not hear them.</summary>
+    private async Task SayGoodbyeAsync(string bye)
+    {
+        output.Untagged(bye);
+        try
+        {
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await output.FlushAsync(grace.Token);
+        }
+        catch (Exception ex) when (Disconnects.IsDisconnect(ex) || ex is OperationCanceledException)
+        {
+            // It will not hear the goodbye.
         }
     }
 
@@ -425,5 +472,6 @@ internal sealed partial class ImapSession : IDisposable
     {
         lines.Dispose();
         changed.Dispose();
+        deadline.Dispose();
     }
 }

@@ -61,6 +61,13 @@ public sealed record SmtpServerOptions
     /// <summary>How long the server waits for the next piece of a message during DATA or BDAT; then 421 4.4.2.</summary>
     public TimeSpan DataTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Bytes per second a DATA body or BDAT chunk must average once it has taken longer than
+    /// <see cref="DataTimeout"/> (Postfix's smtpd_min_data_rate, 500); slower: 421 4.4.2 and the
+    /// close, nothing stored. 0: no minimum (a trickle is bounded only by the size limit).
+    /// </summary>
+    public int MinDataRate { get; init; } = 500;
+
     /// <summary>The certificate for STARTTLS; none: STARTTLS is neither offered nor accepted.</summary>
     public X509Certificate2? Certificate { get; init; }
 

@@ -14,6 +14,7 @@ internal sealed partial class SmtpSession
     private bool _bdatTooBig;
     private long _bdatReceived;
     private long _deadlineArmedAt;
+    private readonly DataRateGuard _dataRate = new();
 
     private async ValueTask<bool> DataAsync(string argument)
     {
@@ -40,10 +41,11 @@ internal sealed partial class SmtpSession
         SmtpDataOutcome outcome;
         _waitingFor = "the message (DATA)";
         ArmDataDeadline();
+        _dataRate.Start();
         _reader.MaxLineLength = _options.MaxDataLineLength;
         try
         {
-            outcome = await SmtpDataReader.ReadAsync(_reader, _message, _options.MaxMessageSize, _ => KeepDataDeadline(), _deadline.Token);
+            outcome = await SmtpDataReader.ReadAsync(_reader, _message, _options.MaxMessageSize, KeepDataDeadline, _deadline.Token);
         }
         finally
         {
@@ -142,10 +144,10 @@ internal sealed partial class SmtpSession
 
     /// <summary>
     /// Starts DATA's or BDAT's deadline. It is one of inactivity: <see cref="KeepDataDeadline"/>
-    /// moves it on as bytes arrive, so a slow but steady sender is never cut off and a
-    /// message still arriving after a fault (too big, bare LF) is read to its end and
-    /// gets its 5xx, not 421. There is no cap on a whole message's time: its size is capped,
-    /// and a sender that trickles stays within its connection's limits.
+    /// moves it on as bytes arrive, so a steady sender is not cut off and a message still
+    /// arriving after a fault (too big, bare LF) is read to its end and gets its 5xx, not 421.
+    /// A whole transfer's time is bounded by <see cref="DataRateGuard"/>: past the data timeout
+    /// it must average <see cref="SmtpServerOptions.MinDataRate"/>.
     /// </summary>
     private void ArmDataDeadline()
     {
@@ -158,10 +160,17 @@ internal sealed partial class SmtpSession
     /// change per line would be costly); so the client gets between 7/8 and all of
     /// <see cref="SmtpServerOptions.DataTimeout"/> of silence.
     /// </summary>
-    private void KeepDataDeadline()
+    private void KeepDataDeadline(int bytes)
     {
+        _dataRate.Add(bytes);
         if (Environment.TickCount64 - _deadlineArmedAt >= _options.DataTimeout.TotalMilliseconds / 8)
         {
+            if (_dataRate.IsTooSlow(_options.DataTimeout, _options.MinDataRate))
+            {
+                _deadline.Cancel(); // Ends the session as a timeout does, with DataRateGuard.TooSlow.
+                return;
+            }
+
             ArmDataDeadline();
         }
     }
@@ -194,6 +203,7 @@ internal sealed partial class SmtpSession
         _waitingFor = "a BDAT chunk";
         var scratch = keep ? null : ArrayPool<byte>.Shared.Rent(64 * 1024);
         ArmDataDeadline();
+        _dataRate.Start();
         try
         {
             while (size > 0)
@@ -206,7 +216,7 @@ internal sealed partial class SmtpSession
                     return false;
                 }
 
-                KeepDataDeadline();
+                KeepDataDeadline(n);
                 scanner?.Scan(into.Span[..n]);
                 if (keep)
                 {

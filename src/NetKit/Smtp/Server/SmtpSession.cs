@@ -67,7 +67,8 @@ internal sealed partial class SmtpSession : IDisposable
                 SmtpServerLog.TimedOut(_server.Logger, _connection.Remote, _waitingFor);
             }
 
-            await CloseWithAsync(_stopping.IsCancellationRequested ? SmtpReplies.ShuttingDown : SmtpReplies.Timeout);
+            await CloseWithAsync(_stopping.IsCancellationRequested ? SmtpReplies.ShuttingDown
+                : _dataRate.Tripped ? DataRateGuard.TooSlow : SmtpReplies.Timeout);
         }
     }
 

@@ -416,8 +416,8 @@ public class SmtpServerMessageTests
     [Fact]
     public async Task Data_tooBigMessageStillArriving_getsPermanent552NotTimeout421()
     {
-        // The deadline is one of inactivity: a message that keeps coming is read to its end.
-        await using var server = SmtpServerHarness.Start(new SmtpServerOptions { MaxMessageSize = 1000, DataTimeout = TimeSpan.FromSeconds(2) });
+        // The deadline is one of inactivity: a message that keeps coming is read to its end (no minimum rate here: 44 bytes/s).
+        await using var server = SmtpServerHarness.Start(new SmtpServerOptions { MaxMessageSize = 1000, DataTimeout = TimeSpan.FromSeconds(2), MinDataRate = 0 });
         using var client = await server.ConnectEhloAsync();
         await OpenDataAsync(client);
         await client.SendAsync(string.Concat(Enumerable.Repeat(new string('x', 108) + "\r\n", 10)));
@@ -435,7 +435,7 @@ public class SmtpServerMessageTests
     [Fact]
     public async Task Bdat_slowChunkStillArriving_isReadNotTimedOut()
     {
-        await using var server = SmtpServerHarness.Start(new SmtpServerOptions { DataTimeout = TimeSpan.FromSeconds(2) });
+        await using var server = SmtpServerHarness.Start(new SmtpServerOptions { DataTimeout = TimeSpan.FromSeconds(2), MinDataRate = 0 });
         using var client = await server.ConnectEhloAsync();
         await OpenTransactionAsync(client);
         await client.SendAsync($"BDAT {15 * 11} LAST\r\n");
