@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# bench/soak.sh: MINUTES of mixed traffic against one `netkit serve` (SMTP in, IMAP and POP3
+# out, FTP transfers, NNTP posts and reads), driven by Python's standard library clients
+# (bench/soak.py: smtplib, imaplib, poplib, ftplib, nntplib), every answer checked and the
+# whole ledger reconciled at the end. The server runs on free loopback ports with a
+# temporary data folder; its RSS, open fds and threads are sampled from /proc every
+# SAMPLE seconds into a CSV. Prints operations and errors per protocol, RSS after warm-up
+# vs at the end with its slope, fds before traffic / during / after every client left,
+# threads, and a verdict ("flat" or "growing", with its threshold). Anything the server
+# logs at warning level or above counts as an error too.
+#
+# usage: bench/soak.sh MINUTES [soak.py options...]
+#   e.g. bench/soak.sh 10 | bench/soak.sh 60 --sample 30 | bench/soak.sh 600 --sample 60
+#   soak.py options: --smtp-workers N (2), --ftp-workers N (2), --nntp-workers N (1 poster,
+#   1 reader), --pause S (0.05: mean think time between a worker's sessions), --sample S (10),
+#   --warmup F (0.2), --rss-slope-limit KB/min (1024), --fd-slack N (2), --seed N.
+# Environment: SOAK_CSV (where the samples go; default /tmp/netkit-soak-DATE.csv),
+# NETKIT_SKIP_BUILD=1 uses the existing Release build.
+# Exit code: 0 clean and flat, 1 errors, 2 no errors but growing.
+set -euo pipefail
+[ $# -ge 1 ] || { echo "usage: bench/soak.sh MINUTES [soak.py options...]" >&2; exit 2; }
+minutes=$1; shift
+repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
+cd "$repo"
+if [ "${NETKIT_SKIP_BUILD:-0}" != 1 ]; then
+  dotnet build -c Release src/NetKit.Cli -nologo -v q >/dev/null
+fi
+dll=src/NetKit.Cli/bin/Release/net10.0/NetKit.Cli.dll
+csv=${SOAK_CSV:-/tmp/netkit-soak-$(date -u +%Y%m%dT%H%M%SZ).csv}
+work=$(mktemp -d)
+server=""
+stop() {
+  [ -n "$server" ] && { kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null || true; }
+  rm -rf "$work"
+}
+trap stop EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_port() {
+  for ((i = 0; i < 300; i++)); do
+    python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "soak.sh: nothing listens on $1" >&2; exit 1
+}
+
+# Four mail users (alice and bob read over IMAP, carol and dave over POP3; alice is the FTP user too).
+data="$work/data"
+for user in alice bob carol dave; do
+  dotnet "$dll" users add "$user" --password pw --data "$data" >/dev/null
+done
+mkdir -p "$data/ftp/alice"
+declare -A port
+for proto in smtp pop3 imap ftp nntp; do port[$proto]=$(free_port); done
+dotnet "$dll" serve --quiet --allow-plaintext-auth --newsgroup soak.one --newsgroup soak.two --data "$data" \
+  "smtp=127.0.0.1:${port[smtp]}" "pop3=127.0.0.1:${port[pop3]}" "imap=127.0.0.1:${port[imap]}" \
+  "ftp=127.0.0.1:${port[ftp]}" "nntp=127.0.0.1:${port[nntp]}" >"$work/serve.log" 2>&1 &
+server=$!
+for proto in smtp pop3 imap ftp nntp; do wait_port "${port[$proto]}"; done
+
+echo "# $(date -u +%FT%TZ) soak $minutes min; nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty) server pid $server"
+status=0
+python3 -u bench/soak.py --seconds "$((minutes * 60))" --pid "$server" --data "$data" --csv "$csv" \
+  --smtp "${port[smtp]}" --pop3 "${port[pop3]}" --imap "${port[imap]}" --ftp "${port[ftp]}" --nntp "${port[nntp]}" "$@" || status=$?
+echo "# $(date -u +%FT%TZ) load=$(cut -d' ' -f1-3 /proc/loadavg); server CPU $(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f s", ($14 + $15) / hz}' "/proc/$server/stat")"
+
+# The server's own log: --quiet leaves warnings and errors only, and there must be none.
+kill -TERM "$server"; wait "$server" || { echo "soak.sh: netkit serve exited with $?" >&2; status=1; }
+server=""
+logged=$(grep -cv -e '^netkit: ' -e '^ *service  *listens on' -e '^ *[-─ ]*$' -e '^ *[a-z0-9]*  *tcp://' "$work/serve.log" || true)
+if [ "$logged" != 0 ]; then
+  echo "server log: $logged lines at warning level or above:"; head -20 "$work/serve.log"
+  status=1
+else
+  echo "server log: no warnings or errors"
+fi
+exit "$status"
