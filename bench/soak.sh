@@ -18,59 +18,64 @@
 # NETKIT_SKIP_BUILD=1 uses the existing Release build.
 # Exit code: 0 clean and flat, 1 errors, 2 no errors but growing.
 set -euo pipefail
-[ $# -ge 1 ] || { echo "usage: bench/soak.sh MINUTES [soak.py options...]" >&2; exit 2; }
-minutes=$1; shift
-repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
-cd "$repo"
-if [ "${NETKIT_SKIP_BUILD:-0}" != 1 ]; then
-  dotnet build -c Release src/NetKit.Cli -nologo -v q >/dev/null
-fi
-dll=src/NetKit.Cli/bin/Release/net10.0/NetKit.Cli.dll
-csv=${SOAK_CSV:-/tmp/netkit-soak-$(date -u +%Y%m%dT%H%M%SZ).csv}
-work=$(mktemp -d)
-server=""
-stop() {
-  [ -n "$server" ] && { kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null || true; }
-  rm -rf "$work"
-}
-trap stop EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_port() {
-  for ((i = 0; i < 300; i++)); do
-    python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$1" 2>/dev/null && return 0
-    sleep 0.1
+# All in a function, read whole before it runs: editing this file during a long run cannot derail it.
+main() {
+  [ $# -ge 1 ] || { echo "usage: bench/soak.sh MINUTES [soak.py options...]" >&2; exit 2; }
+  minutes=$1; shift
+  repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
+  cd "$repo"
+  if [ "${NETKIT_SKIP_BUILD:-0}" != 1 ]; then
+    dotnet build -c Release src/NetKit.Cli -nologo -v q >/dev/null
+  fi
+  dll=src/NetKit.Cli/bin/Release/net10.0/NetKit.Cli.dll
+  csv=${SOAK_CSV:-/tmp/netkit-soak-$(date -u +%Y%m%dT%H%M%SZ).csv}
+  work=$(mktemp -d)
+  server=""
+  stop() {
+    [ -n "$server" ] && { kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null || true; }
+    rm -rf "$work"
+  }
+  trap stop EXIT
+  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+  wait_port() {
+    for ((i = 0; i < 300; i++)); do
+      python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$1" 2>/dev/null && return 0
+      sleep 0.1
+    done
+    echo "soak.sh: nothing listens on $1" >&2; exit 1
+  }
+
+  # Four mail users (alice and bob read over IMAP, carol and dave over POP3; alice is the FTP user too).
+  data="$work/data"
+  for user in alice bob carol dave; do
+    dotnet "$dll" users add "$user" --password pw --data "$data" >/dev/null
   done
-  echo "soak.sh: nothing listens on $1" >&2; exit 1
+  mkdir -p "$data/ftp/alice"
+  declare -A port
+  for proto in smtp pop3 imap ftp nntp; do port[$proto]=$(free_port); done
+  dotnet "$dll" serve --quiet --allow-plaintext-auth --newsgroup soak.one --newsgroup soak.two --data "$data" \
+    "smtp=127.0.0.1:${port[smtp]}" "pop3=127.0.0.1:${port[pop3]}" "imap=127.0.0.1:${port[imap]}" \
+    "ftp=127.0.0.1:${port[ftp]}" "nntp=127.0.0.1:${port[nntp]}" >"$work/serve.log" 2>&1 &
+  server=$!
+  for proto in smtp pop3 imap ftp nntp; do wait_port "${port[$proto]}"; done
+
+  echo "# $(date -u +%FT%TZ) soak $minutes min; nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty) server pid $server"
+  status=0
+  python3 -u bench/soak.py --seconds "$((minutes * 60))" --pid "$server" --data "$data" --csv "$csv" \
+    --smtp "${port[smtp]}" --pop3 "${port[pop3]}" --imap "${port[imap]}" --ftp "${port[ftp]}" --nntp "${port[nntp]}" "$@" || status=$?
+  echo "# $(date -u +%FT%TZ) load=$(cut -d' ' -f1-3 /proc/loadavg); server CPU $(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f s", ($14 + $15) / hz}' "/proc/$server/stat")"
+
+  # The server's own log: --quiet leaves warnings and errors only, and there must be none.
+  kill -TERM "$server"; wait "$server" || { echo "soak.sh: netkit serve exited with $?" >&2; status=1; }
+  server=""
+  logged=$(grep -cE '^[0-9]{2}:[0-9]{2}:[0-9]{2} (warn|fail|crit):' "$work/serve.log" || true)
+  if [ "$logged" != 0 ]; then
+    echo "server log: $logged warnings or errors:"; grep -E -A3 '^[0-9]{2}:[0-9]{2}:[0-9]{2} (warn|fail|crit):' "$work/serve.log" | head -40
+    status=1
+  else
+    echo "server log: no warnings or errors"
+  fi
+  return "$status"
 }
-
-# Four mail users (alice and bob read over IMAP, carol and dave over POP3; alice is the FTP user too).
-data="$work/data"
-for user in alice bob carol dave; do
-  dotnet "$dll" users add "$user" --password pw --data "$data" >/dev/null
-done
-mkdir -p "$data/ftp/alice"
-declare -A port
-for proto in smtp pop3 imap ftp nntp; do port[$proto]=$(free_port); done
-dotnet "$dll" serve --quiet --allow-plaintext-auth --newsgroup soak.one --newsgroup soak.two --data "$data" \
-  "smtp=127.0.0.1:${port[smtp]}" "pop3=127.0.0.1:${port[pop3]}" "imap=127.0.0.1:${port[imap]}" \
-  "ftp=127.0.0.1:${port[ftp]}" "nntp=127.0.0.1:${port[nntp]}" >"$work/serve.log" 2>&1 &
-server=$!
-for proto in smtp pop3 imap ftp nntp; do wait_port "${port[$proto]}"; done
-
-echo "# $(date -u +%FT%TZ) soak $minutes min; nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty) server pid $server"
-status=0
-python3 -u bench/soak.py --seconds "$((minutes * 60))" --pid "$server" --data "$data" --csv "$csv" \
-  --smtp "${port[smtp]}" --pop3 "${port[pop3]}" --imap "${port[imap]}" --ftp "${port[ftp]}" --nntp "${port[nntp]}" "$@" || status=$?
-echo "# $(date -u +%FT%TZ) load=$(cut -d' ' -f1-3 /proc/loadavg); server CPU $(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f s", ($14 + $15) / hz}' "/proc/$server/stat")"
-
-# The server's own log: --quiet leaves warnings and errors only, and there must be none.
-kill -TERM "$server"; wait "$server" || { echo "soak.sh: netkit serve exited with $?" >&2; status=1; }
-server=""
-logged=$(grep -cv -e '^netkit: ' -e '^ *service  *listens on' -e '^ *[-─ ]*$' -e '^ *[a-z0-9]*  *tcp://' "$work/serve.log" || true)
-if [ "$logged" != 0 ]; then
-  echo "server log: $logged lines at warning level or above:"; head -20 "$work/serve.log"
-  status=1
-else
-  echo "server log: no warnings or errors"
-fi
-exit "$status"
+main "$@"
+exit $?
