@@ -36,32 +36,26 @@ main() {
     rm -rf "$work"
   }
   trap stop EXIT
-  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-  wait_port() {
-    for ((i = 0; i < 300; i++)); do
-      python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$1" 2>/dev/null && return 0
-      sleep 0.1
-    done
-    echo "soak.sh: nothing listens on $1" >&2; exit 1
-  }
-
   # Four mail users (alice and bob read over IMAP, carol and dave over POP3; alice is the FTP user too).
   data="$work/data"
   for user in alice bob carol dave; do
     dotnet "$dll" users add "$user" --password pw --data "$data" >/dev/null
   done
   mkdir -p "$data/ftp/alice"
-  declare -A port
-  for proto in smtp pop3 imap ftp nntp; do port[$proto]=$(free_port); done
+  # Port 0 for each: the server picks free ones and prints them in its table before "serving".
   dotnet "$dll" serve --quiet --allow-plaintext-auth --newsgroup soak.one --newsgroup soak.two --data "$data" \
-    "smtp=127.0.0.1:${port[smtp]}" "pop3=127.0.0.1:${port[pop3]}" "imap=127.0.0.1:${port[imap]}" \
-    "ftp=127.0.0.1:${port[ftp]}" "nntp=127.0.0.1:${port[nntp]}" >"$work/serve.log" 2>&1 &
+    smtp=127.0.0.1:0 pop3=127.0.0.1:0 imap=127.0.0.1:0 ftp=127.0.0.1:0 nntp=127.0.0.1:0 >"$work/serve.log" 2>&1 &
   server=$!
-  for proto in smtp pop3 imap ftp nntp; do wait_port "${port[$proto]}"; done
+  for ((i = 0; i < 600; i++)); do grep -q '^netkit: serving' "$work/serve.log" && break; sleep 0.1; done
+  grep -q '^netkit: serving' "$work/serve.log" || { echo "soak.sh: netkit serve did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
+  declare -A port
+  for proto in smtp pop3 imap ftp nntp; do
+    port[$proto]=$(awk -v p="$proto" '$1 == p && $2 ~ /^tcp:/ { n = split($2, a, ":"); print a[n] }' "$work/serve.log")
+  done
 
   echo "# $(date -u +%FT%TZ) soak $minutes min; nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty) server pid $server"
   status=0
-  python3 -u bench/soak.py --seconds "$((minutes * 60))" --pid "$server" --data "$data" --csv "$csv" \
+  python3 -u bench/soak.py --seconds "$(awk -v m="$minutes" 'BEGIN { print m * 60 }')" --pid "$server" --data "$data" --csv "$csv" \
     --smtp "${port[smtp]}" --pop3 "${port[pop3]}" --imap "${port[imap]}" --ftp "${port[ftp]}" --nntp "${port[nntp]}" "$@" || status=$?
   echo "# $(date -u +%FT%TZ) load=$(cut -d' ' -f1-3 /proc/loadavg); server CPU $(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f s", ($14 + $15) / hz}' "/proc/$server/stat")"
 
