@@ -32,8 +32,10 @@ import base64
 import csv
 import ftplib
 import hashlib
+import http.client
 import imaplib
 import io
+import json
 import os
 import poplib
 import random
@@ -171,8 +173,11 @@ def smtp_session(soak, rng):
 SOAK_ID = re.compile(rb"^X-Soak-Id: (\S+)\r?$", re.M | re.I)
 
 
-def verify_mail(soak, proto, user, got):
-    """Checks one fetched message against what was sent; returns its soak id, or None for a foreign one."""
+def verify_mail(soak, proto, user, got, owner=True):
+    """Checks one fetched message against what was sent; returns its soak id, or None for a foreign one.
+
+    owner: the reader is the one that deletes from this mailbox, so a message it deleted must
+    never come back (the web console reads beside the owners, and may see one just before)."""
     head = got.split(b"\r\n\r\n", 1)[0]
     found = SOAK_ID.search(head)
     if not found:
@@ -183,7 +188,7 @@ def verify_mail(soak, proto, user, got):
         return None  # an earlier run's
     with soak.lock:
         sent = soak.mail.get(soak_id)
-        if sent is not None and (user, soak_id) in soak.mail_deleted:
+        if owner and sent is not None and (user, soak_id) in soak.mail_deleted:
             soak.fail(proto, f"{user}: {soak_id} is back after we deleted it")
     if not soak.check(proto, sent is not None, f"{user}: {soak_id} was never sent"):
         return soak_id
@@ -191,7 +196,7 @@ def verify_mail(soak, proto, user, got):
     soak.check(proto, user in rcpts, f"{user}: {soak_id} was sent to {rcpts}")
     # The server adds trace headers above the message; the rest is the message, byte for byte.
     if soak.check(proto, got.endswith(data) and got[: len(got) - len(data)].endswith(b"\r\n") or got == data,
-                  f"{user}: {soak_id} differs ({len(got)} bytes, sent {len(data)})"):
+                  f"{user}: {soak_id} differs ({len(got)} bytes, sent {len(data)})") and owner:
         with soak.lock:
             soak.mail_seen.add((user, soak_id))
     return soak_id
@@ -527,6 +532,51 @@ def nntp_final(soak):
             soak.check("nntp", not strangers, f"final {group}: unacknowledged articles {sorted(strangers)[:3]}")
 
 
+# ---------------------------------------------------------------- the web console
+
+
+def web_session(soak, rng):
+    """http.client, one keep-alive connection: status, a page of messages and one raw, the groups and an article.
+
+    The mailboxes' owners delete beside it, so a message listed may be gone (404) by the time
+    its raw is asked for; what is served must still be exactly what was sent."""
+    web = http.client.HTTPConnection(HOST, soak.args.web, timeout=TIMEOUT)
+    try:
+        def get(path, ok=(200,)):
+            web.request("GET", path)
+            response = web.getresponse()
+            body = response.read()
+            soak.count("web")
+            if response.status not in ok:
+                raise RuntimeError(f"GET {path}: {response.status} {body[:200]!r}")
+            return response.status, body
+
+        status = json.loads(get("/api/status")[1])
+        soak.check("web", {"smtp", "imap", "pop3", "ftp", "nntp"} <= {s["service"] for s in status["services"]}, f"/api/status: {status}")
+        user = rng.choice(soak.args.imap_users + soak.args.pop3_users)
+        page = json.loads(get(f"/api/messages?account={user}&limit=10")[1])
+        soak.check("web", len(page["items"]) <= min(10, page["total"]), f"/api/messages: {len(page['items'])} items of {page['total']}")
+        for item in page["items"][:3]:
+            code, raw = get(f"/api/messages/{item['id']}/raw", ok=(200, 404))
+            if code == 200:
+                verify_mail(soak, "web", user, raw, owner=False)
+        groups = {g["name"]: g for g in json.loads(get("/api/news/groups")[1])["items"]}
+        for group in soak.args.groups:
+            if not soak.check("web", group in groups, f"/api/news/groups has no {group}") or not groups[group]["count"]:
+                continue
+            number = rng.randint(groups[group]["low"], groups[group]["high"])
+            raw = get(f"/api/news/groups/{group}/articles/{number}/raw")[1]
+            found = re.search(rb"^Message-ID: (<[^>]+>)\r$", raw.split(b"\r\n\r\n", 1)[0], re.M | re.I)
+            if soak.check("web", found is not None, f"{group} {number}: no Message-ID"):
+                with soak.lock:
+                    posted = soak.news.get(found.group(1).decode())
+                if posted is not None:
+                    body = raw.split(b"\r\n\r\n", 1)[1].split(b"\r\n")[:-1]
+                    soak.check("web", body == posted[1], f"{group} {number}: body differs from what was posted")
+    finally:
+        web.close()
+
+
 # ---------------------------------------------------------------- final mail reconciliation
 
 
@@ -661,10 +711,18 @@ def report_samples(args, rows, before, after_traffic, elapsed):
             out.writerows(rows)
     warm = [r for r in rows if r[0] >= args.warmup * elapsed] or rows[-1:]
     rate = slope([(r[0] / 60, r[1]) for r in warm])
+    # The floor: the lowest sample of each tenth of the post-warm-up time, what the heap comes back to after a GC.
+    span = (warm[-1][0] - warm[0][0]) / 10 or 1
+    floors = {}
+    for r in warm:
+        window = min(int((r[0] - warm[0][0]) / span), 9)
+        floors[window] = min(floors.get(window, r), r, key=lambda x: x[1])
+    floor_rate = slope([(r[0] / 60, r[1]) for r in floors.values()])
     fds, threads = [r[2] for r in rows], [r[5] for r in rows]
     print(f"samples {len(rows)} every {args.sample:g} s{' -> ' + args.csv if args.csv else ''}")
     print(f"RSS KB: before traffic {before[0]}, after warm-up ({args.warmup:.0%}, {warm[0][0]:.0f} s) {warm[0][1]}, end {rows[-1][1]},"
-          f" min/max after warm-up {min(r[1] for r in warm)}/{max(r[1] for r in warm)}; slope after warm-up {rate:+.0f} KB/min")
+          f" min/max after warm-up {min(r[1] for r in warm)}/{max(r[1] for r in warm)};"
+          f" least-squares slope after warm-up {rate:+.0f} KB/min (of the {len(floors)} window minima: {floor_rate:+.0f} KB/min)")
     print(f"fds: before traffic {before[1][0]}, during min {min(fds)} max {max(fds)}, end of traffic {after_traffic[1][0]},"
           f" after all clients disconnected {fds_after[0]}")
     print(f"  of them sockets: before {before[1][1]}, max {max(r[3] for r in rows)}, after {fds_after[1]};"
@@ -687,6 +745,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     for proto in ("smtp", "pop3", "imap", "ftp", "nntp"):
         p.add_argument(f"--{proto}", type=int, required=True, help=f"{proto} port on 127.0.0.1")
+    p.add_argument("--web", type=int, help="the web console's port on 127.0.0.1 (none: no web worker)")
     p.add_argument("--seconds", type=float, required=True, help="how long the workers run (0: the priming pass and the final checks only)")
     p.add_argument("--imap-users", default="alice,bob", type=lambda s: s.split(","))
     p.add_argument("--pop3-users", default="carol,dave", type=lambda s: s.split(","))
@@ -720,6 +779,7 @@ def main():
     jobs += [(f"ftp{i}", "ftp", w.session) for i, w in enumerate(ftp_workers)]
     jobs += [(f"nntp-post{i}", "nntp", lambda rng: nntp_post(soak, rng)) for i in range(args.nntp_workers)]
     jobs += [(f"nntp-read{i}", "nntp", news_reader.session) for i in range(args.nntp_workers)]
+    jobs += [("web", "web", lambda rng: web_session(soak, rng))] if args.web else []
 
     # The priming pass: one session of each, in turn, before the figures start.
     for name, proto, body in jobs:
@@ -762,7 +822,7 @@ def main():
 
     # ---- the summary
     print(f"duration {elapsed:.0f} s, tag {args.tag}")
-    for proto in ("smtp", "imap", "pop3", "ftp", "nntp"):
+    for proto in ("smtp", "imap", "pop3", "ftp", "nntp", "web"):
         print(f"  {proto:5} {soak.ops.get(proto, 0):8} operations  {soak.errors.get(proto, 0)} errors")
     with soak.lock:
         delivered = sum(len(r) for r in soak.mail_acked.values())

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/soak.sh: MINUTES of mixed traffic against one `netkit serve` (SMTP in, IMAP and POP3
-# out, FTP transfers, NNTP posts and reads), driven by Python's standard library clients
-# (bench/soak.py: smtplib, imaplib, poplib, ftplib, nntplib), every answer checked and the
+# out, FTP transfers, NNTP posts and reads, the web console's API), driven by Python's standard
+# library clients (bench/soak.py: smtplib, imaplib, poplib, ftplib, nntplib, http.client), every answer checked and the
 # whole ledger reconciled at the end. The server runs on free loopback ports with a
 # temporary data folder; its RSS, open fds and threads are sampled from /proc every
 # SAMPLE seconds into a CSV. Prints operations and errors per protocol, RSS after warm-up
@@ -44,19 +44,19 @@ main() {
   mkdir -p "$data/ftp/alice"
   # Port 0 for each: the server picks free ones and prints them in its table before "serving".
   dotnet "$dll" serve --quiet --allow-plaintext-auth --newsgroup soak.one --newsgroup soak.two --data "$data" \
-    smtp=127.0.0.1:0 pop3=127.0.0.1:0 imap=127.0.0.1:0 ftp=127.0.0.1:0 nntp=127.0.0.1:0 >"$work/serve.log" 2>&1 &
+    smtp=127.0.0.1:0 pop3=127.0.0.1:0 imap=127.0.0.1:0 ftp=127.0.0.1:0 nntp=127.0.0.1:0 web=127.0.0.1:0 >"$work/serve.log" 2>&1 &
   server=$!
   for ((i = 0; i < 600; i++)); do grep -q '^netkit: serving' "$work/serve.log" && break; sleep 0.1; done
   grep -q '^netkit: serving' "$work/serve.log" || { echo "soak.sh: netkit serve did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
   declare -A port
-  for proto in smtp pop3 imap ftp nntp; do
-    port[$proto]=$(awk -v p="$proto" '$1 == p && $2 ~ /^tcp:/ { n = split($2, a, ":"); print a[n] }' "$work/serve.log")
+  for proto in smtp pop3 imap ftp nntp web; do
+    port[$proto]=$(awk -v p="$proto" '$1 == p && $2 ~ /^(tcp|http):/ { n = split($2, a, ":"); print a[n] }' "$work/serve.log")
   done
 
   echo "# $(date -u +%FT%TZ) soak $minutes min; nproc=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg) commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo +dirty) server pid $server"
   status=0
   python3 -u bench/soak.py --seconds "$(awk -v m="$minutes" 'BEGIN { print m * 60 }')" --pid "$server" --data "$data" --csv "$csv" \
-    --smtp "${port[smtp]}" --pop3 "${port[pop3]}" --imap "${port[imap]}" --ftp "${port[ftp]}" --nntp "${port[nntp]}" "$@" || status=$?
+    --smtp "${port[smtp]}" --pop3 "${port[pop3]}" --imap "${port[imap]}" --ftp "${port[ftp]}" --nntp "${port[nntp]}" --web "${port[web]}" "$@" || status=$?
   echo "# $(date -u +%FT%TZ) load=$(cut -d' ' -f1-3 /proc/loadavg); server CPU $(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f s", ($14 + $15) / hz}' "/proc/$server/stat")"
 
   # The server's own log: --quiet leaves warnings and errors only, and there must be none.

@@ -2,13 +2,14 @@ using NetKit.Tests.Support;
 
 namespace NetKit.Tests.Soak;
 
-// The fast part of bench/soak.sh: bench/soak.py (Python's smtplib, imaplib, poplib, ftplib and
-// nntplib, every answer checked) runs mixed traffic for a few seconds against one `netkit serve`.
-// It must end with no error and a balanced ledger (every message that got 250 is in its mailbox
-// or was deleted by us, every article that got 240 is readable, every FTP file reads back with
-// its checksum), and once every client has gone the server's open fds must be back where they
-// were before the traffic: a leaked socket or file shows up here deterministically. Memory is
-// not asserted (the GC makes it noisy); the 10-minute run in docs/RELIABILITY.md covers it.
+// The fast part of bench/soak.sh: bench/soak.py (Python's smtplib, imaplib, poplib, ftplib,
+// nntplib, and http.client on the web console's API; every answer checked) runs mixed traffic
+// for a few seconds against one `netkit serve`. It must end with no error and a balanced ledger
+// (every message that got 250 is in its mailbox or was deleted by us, every article that got
+// 240 is readable, every FTP file reads back with its checksum), and once every client has gone
+// the server's open fds must be back where they were before the traffic: a leaked socket or
+// file shows up here deterministically. Memory is not asserted (the GC makes it noisy); the
+// 10-minute run in docs/RELIABILITY.md covers it.
 public class SoakTests
 {
     /// <summary>Fds other than the pooled SQLite ones may end this far above the count before traffic.</summary>
@@ -29,7 +30,7 @@ public class SoakTests
             Directory.CreateDirectory(Path.Combine(data, "ftp", ImapUser));
             await using var serve = await ServeProcess.StartAsync(
                 "--quiet", "--allow-plaintext-auth", "--newsgroup", "soak.one", "--newsgroup", "soak.two", "--data", data,
-                "smtp=127.0.0.1:0", "pop3=127.0.0.1:0", "imap=127.0.0.1:0", "ftp=127.0.0.1:0", "nntp=127.0.0.1:0");
+                "smtp=127.0.0.1:0", "pop3=127.0.0.1:0", "imap=127.0.0.1:0", "ftp=127.0.0.1:0", "nntp=127.0.0.1:0", "web=127.0.0.1:0");
 
             // A first, short concurrent run: lazily opened files and the stores' read-connection pool
             // grow to what this many clients at once need before the count is taken.
@@ -65,15 +66,15 @@ public class SoakTests
                 "--imap-users", ImapUser, "--pop3-users", Pop3User, "--ftp-user", ImapUser, "--password", Password,
                 "--smtp-workers", "2", "--ftp-workers", "1", "--nntp-workers", "1",
                 "--smtp", Port(serve, "smtp"), "--pop3", Port(serve, "pop3"), "--imap", Port(serve, "imap"),
-                "--ftp", Port(serve, "ftp"), "--nntp", Port(serve, "nntp"),
+                "--ftp", Port(serve, "ftp"), "--nntp", Port(serve, "nntp"), "--web", Port(serve, "web", "http"),
             ],
             timeout: TimeSpan.FromSeconds(120));
         Assert.True(result.ExitCode == 0, $"bench/soak.py ({tag}) found errors:\n{result}\n--- server:\n{serve.Process.Output()}");
         return result;
     }
 
-    private static string Port(ServeProcess serve, string service) =>
-        serve.Port(service).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string Port(ServeProcess serve, string service, string scheme = "tcp") =>
+        serve.Port(service, scheme).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>bench/soak.py of the source tree the tests were built from.</summary>
     private static string DriverPath
