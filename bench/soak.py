@@ -627,12 +627,13 @@ STORE_FILES = ["mail.db", "mail.db-wal", "news.db", "news.db-wal"]
 
 
 def fd_counts(pid):
-    """(all open fds, of them sockets, of them SQLite database files) of a process.
+    """(all open fds, of them sockets, of them pooled SQLite files, of them assemblies) of a process.
 
-    The stores keep a pool of read connections (each holds the .db and its -wal open) that
-    grows with how many readers ran at once; those are counted apart from the rest, which
-    must come back to where it was once every client has gone."""
-    total = sockets = pooled = 0
+    Two kinds grow once without leaking and are counted apart: the stores' pool of read
+    connections (each holds the .db and its -wal open; it follows how many readers ran at
+    once) and assemblies (.dll), opened the first time a code path needs one. The rest must
+    come back to where it was once every client has gone."""
+    total = sockets = pooled = assemblies = 0
     for fd in os.listdir(f"/proc/{pid}/fd"):
         try:
             target = os.readlink(f"/proc/{pid}/fd/{fd}")
@@ -641,11 +642,17 @@ def fd_counts(pid):
         total += 1
         sockets += target.startswith("socket:")
         pooled += POOLED.search(target) is not None
-    return total, sockets, pooled
+        assemblies += target.endswith(".dll")
+    return total, sockets, pooled, assemblies
+
+
+def others(fds):
+    """The fds that must come back: all but pooled SQLite ones and assemblies."""
+    return fds[0] - fds[2] - fds[3]
 
 
 def proc_sample(pid):
-    """RSS (KB), (fds, sockets, database fds) and threads of a process, from /proc."""
+    """RSS (KB), fd_counts and threads of a process, from /proc."""
     rss = threads = 0
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -672,7 +679,7 @@ def store_bytes(folder):
 def sampler(soak, started, rows):
     while True:
         total = sum(soak.ops.values())
-        rss, (fds, sockets, pooled), threads = proc_sample(soak.args.pid)
+        rss, (fds, sockets, pooled, _), threads = proc_sample(soak.args.pid)
         rows.append((round(time.monotonic() - started, 1), rss, fds, sockets, pooled, threads, *store_bytes(soak.args.data),
                      total, sum(soak.errors.values())))
         if soak.stop.wait(soak.args.sample):
@@ -680,11 +687,11 @@ def sampler(soak, started, rows):
 
 
 def settled_fds(pid, ceiling, wait):
-    """The server's fds once closed connections are gone: polls until those outside the pool are at most ceiling or wait seconds pass."""
+    """The server's fds once closed connections are gone: polls until others() is at most ceiling or wait seconds pass."""
     deadline = time.monotonic() + wait
     while True:
         fds = fd_counts(pid)
-        if fds[0] - fds[2] <= ceiling or time.monotonic() > deadline:
+        if others(fds) <= ceiling or time.monotonic() > deadline:
             return fds
         time.sleep(0.2)
 
@@ -702,7 +709,7 @@ def slope(points):
 
 def report_samples(args, rows, before, after_traffic, elapsed):
     """Prints what the samples show and the verdict; returns True when something grows."""
-    fds_after = settled_fds(args.pid, before[1][0] - before[1][2] + args.fd_slack, 15)
+    fds_after = settled_fds(args.pid, others(before[1]) + args.fd_slack, 15)
     if args.csv:
         with open(args.csv, "w", newline="") as f:
             out = csv.writer(f)
@@ -726,14 +733,15 @@ def report_samples(args, rows, before, after_traffic, elapsed):
     print(f"fds: before traffic {before[1][0]}, during min {min(fds)} max {max(fds)}, end of traffic {after_traffic[1][0]},"
           f" after all clients disconnected {fds_after[0]}")
     print(f"  of them sockets: before {before[1][1]}, max {max(r[3] for r in rows)}, after {fds_after[1]};"
-          f" pooled SQLite (.db, -wal): before {before[1][2]}, max {max(r[4] for r in rows)}, after {fds_after[2]}")
+          f" pooled SQLite (.db, -wal): before {before[1][2]}, max {max(r[4] for r in rows)}, after {fds_after[2]};"
+          f" assemblies: before {before[1][3]}, after {fds_after[3]}")
     print(f"threads: before {before[2]}, min {min(threads)} max {max(threads)}")
     names = STORE_FILES + ["other"]
     print("store bytes start -> end: " + ", ".join(f"{n} {a} -> {b}" for n, a, b in zip(names, rows[0][6:11], rows[-1][6:11])))
-    others_before, others_after = before[1][0] - before[1][2], fds_after[0] - fds_after[2]
+    others_before, others_after = others(before[1]), others(fds_after)
     growing = rate > args.rss_slope_limit or others_after > others_before + args.fd_slack
     print(f"verdict: {'growing' if growing else 'flat'} (flat = RSS slope after warm-up at most {args.rss_slope_limit:g} KB/min"
-          f" and fds other than pooled SQLite ones, after every client left, at most {args.fd_slack} above before traffic:"
+          f" and fds other than pooled SQLite ones and assemblies, after every client left, at most {args.fd_slack} above before traffic:"
           f" {others_before} -> {others_after})")
     return growing
 
