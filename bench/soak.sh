@@ -46,8 +46,8 @@ main() {
   dotnet "$dll" serve --quiet --allow-plaintext-auth --newsgroup soak.one --newsgroup soak.two --data "$data" \
     smtp=127.0.0.1:0 pop3=127.0.0.1:0 imap=127.0.0.1:0 ftp=127.0.0.1:0 nntp=127.0.0.1:0 web=127.0.0.1:0 >"$work/serve.log" 2>&1 &
   server=$!
-  for ((i = 0; i < 600; i++)); do grep -q '^netkit: serving' "$work/serve.log" && break; sleep 0.1; done
-  grep -q '^netkit: serving' "$work/serve.log" || { echo "soak.sh: netkit serve did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
+  for ((i = 0; i < 600; i++)); do grep -qs '^netkit: serving' "$work/serve.log" && break; sleep 0.1; done
+  grep -qs '^netkit: serving' "$work/serve.log" || { echo "soak.sh: netkit serve did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
   declare -A port
   for proto in smtp pop3 imap ftp nntp web; do
     port[$proto]=$(awk -v p="$proto" '$1 == p && $2 ~ /^(tcp|http):/ { n = split($2, a, ":"); print a[n] }' "$work/serve.log")
