@@ -1,6 +1,6 @@
 """bench/soak.py: mixed traffic against one running `netkit serve`, with Python's own clients.
 
-Usage: soak.py --smtp P --pop3 P --imap P --ftp P --nntp P --seconds S [options]
+Usage: soak.py --smtp P --pop3 P --imap P --ftp P --nntp P [--web P] --seconds S [options]
 (bench/soak.sh starts the server and runs this; the test suite runs it for a few seconds.)
 
 Workers (threads, each with its own connections) for S seconds:
@@ -16,6 +16,8 @@ Workers (threads, each with its own connections) for S seconds:
          SIZE, RETR with a SHA-256 check, RNFR/RNTO, NLST equal to what we kept, DELE.
   nntp   nntplib: a poster (POST to one group or crossposted to two, Cyrillic subjects) and
          a reader (GROUP, OVER of what is new, ARTICLE by number and by message-id).
+  web    http.client on the web console's API (with --web): status, a page of messages and
+         their raw bytes, the groups, an article's raw bytes.
 Before the clock starts, one pass of each (the priming pass: lazily opened files and
 pools exist before the figures start). After it, a final reconciliation: every message
 SMTP got 250 for is in its mailbox or was deleted by us, and nothing else with our tag is;
