@@ -648,6 +648,18 @@ def fd_counts(pid):
     return total, sockets, pooled, assemblies
 
 
+def fd_targets(pid):
+    """What each open fd points at, inode numbers blanked, with how many point there."""
+    found = {}
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = re.sub(r"\[\d+\]", "[]", os.readlink(f"/proc/{pid}/fd/{fd}"))
+        except OSError:
+            continue
+        found[target] = found.get(target, 0) + 1
+    return found
+
+
 def others(fds):
     """The fds that must come back: all but pooled SQLite ones and assemblies."""
     return fds[0] - fds[2] - fds[3]
@@ -741,6 +753,12 @@ def report_samples(args, rows, before, after_traffic, elapsed):
     names = STORE_FILES + ["other"]
     print("store bytes start -> end: " + ", ".join(f"{n} {a} -> {b}" for n, a, b in zip(names, rows[0][6:11], rows[-1][6:11])))
     others_before, others_after = others(before[1]), others(fds_after)
+    if others_after > others_before + args.fd_slack:
+        # Which fds are new, for the leak hunt.
+        now = fd_targets(args.pid)
+        for target, n in sorted(now.items()):
+            if n != args.targets_before.get(target, 0):
+                print(f"  fd target {target}: {args.targets_before.get(target, 0)} before traffic, {n} now")
     growing = rate > args.rss_slope_limit or others_after > others_before + args.fd_slack
     print(f"verdict: {'growing' if growing else 'flat'} (flat = RSS slope after warm-up at most {args.rss_slope_limit:g} KB/min"
           f" and fds other than pooled SQLite ones and assemblies, after every client left, at most {args.fd_slack} above before traffic:"
@@ -798,6 +816,7 @@ def main():
         except Exception as e:  # noqa: BLE001
             soak.fail(proto, f"priming {name}: {type(e).__name__}: {e}")
     before = proc_sample(args.pid) if args.pid else None
+    args.targets_before = fd_targets(args.pid) if args.pid else {}
     print(f"# primed; tag {args.tag}; {len(jobs)} workers for {args.seconds:g} s", flush=True)
 
     rows = []
