@@ -366,7 +366,7 @@ def rate(pid, session, host, port, seconds):
     return {"rate": done / elapsed, "errors": errors, "cpu_ms": (cpu_seconds(pid) - cpu) * 1000 / max(done, 1)}
 
 
-COMMAND_DEADLINE = {"smtp", "pop3", "nntp", "gopher"}
+COMMAND_DEADLINE = {"smtp", "pop3", "nntp", "gopher", "imap", "ftp", "telnet"}
 
 
 def slowloris(pid, slow, command_timeout, idle_timeout, seconds, services):
