@@ -27,7 +27,7 @@ pa=$(free_port); pb=$(free_port)
 env ${A_ENV:-} dotnet "$a_dll" serve --quiet "echo=127.0.0.1:$pa" >/dev/null 2>&1 & apid=$!
 # shellcheck disable=SC2086
 env ${B_ENV:-} dotnet "$b_dll" serve --quiet "echo=127.0.0.1:$pb" >/dev/null 2>&1 & bpid=$!
-trap 'kill -TERM $apid $bpid 2>/dev/null; wait $apid $bpid 2>/dev/null || true' EXIT
+trap 'stop_pids "$apid" "$bpid"' EXIT
 wait_port "$pa" "$apid"; wait_port "$pb" "$bpid"
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

@@ -30,10 +30,7 @@ port=$(free_port)
 log=$(mktemp)
 dotnet "$dll" serve --quiet "echo=127.0.0.1:$port" >"$log" 2>&1 &
 server=$!
-stop() {
-  kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
-  rm -f "$log"
-}
+stop() { stop_pids "$server"; rm -f "$log"; }
 trap stop EXIT
 
 wait_port "$port" "$server" "$log"

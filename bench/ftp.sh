@@ -24,13 +24,8 @@ if [ "${NETKIT_SKIP_BUILD:-0}" != 1 ]; then
 fi
 dll=src/NetKit.Cli/bin/Release/net10.0/NetKit.Cli.dll
 work=$(mktemp -d /var/tmp/nk-ftp-bench.XXXXXX)
-pids=()
-stop() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap stop EXIT
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_port, wait_port
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_port, wait_port, stop_at_exit
+stop_at_exit "$work"
 
 head -c "$((size_mib * 1024 * 1024))" /dev/urandom >"$work/big.bin"
 chmod 644 "$work/big.bin"

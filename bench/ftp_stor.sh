@@ -17,13 +17,8 @@ rounds=$1; size_mib=$2; shift 2; dlls=("$@")
 [ "$(id -u)" = 0 ] || { echo "ftp_stor.sh: run as root (vsftpd)" >&2; exit 2; }
 repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 work=$(mktemp -d /var/tmp/nk-ftp-stor.XXXXXX)
-pids=()
-stop() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap stop EXIT
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_port, wait_port
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_port, wait_port, stop_at_exit
+stop_at_exit "$work"
 head -c "$((size_mib * 1024 * 1024))" /dev/urandom >"$work/big.bin"
 chmod 644 "$work/big.bin"
 declare -A port pid

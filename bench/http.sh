@@ -38,7 +38,7 @@ head -c "$((size_mib << 20))" /dev/urandom >"$work/srv/file.bin"
 want=$(sha256sum "$work/srv/file.bin" | cut -d' ' -f1)
 python3 -m http.server "$port" --bind 127.0.0.1 --directory "$work/srv" >"$log" 2>&1 &
 server=$!
-stop() { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; rm -rf "$work" "$log"; }
+stop() { stop_pids "$server"; rm -rf "$work" "$log"; }
 trap stop EXIT
 wait_port "$port" "$server" "$log"
 

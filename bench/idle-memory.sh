@@ -30,11 +30,7 @@ log=$(mktemp); clog=$(mktemp)
 dotnet "$dll" serve --quiet --max-connections $((n + 100)) --idle-timeout 3600 "echo=127.0.0.1:$port" >"$log" 2>&1 &
 server=$!
 client=
-stop() {
-  [ -n "$client" ] && kill -TERM "$client" 2>/dev/null && wait "$client" 2>/dev/null || true
-  kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
-  rm -f "$log" "$clog"
-}
+stop() { stop_pids "$client" "$server"; rm -f "$log" "$clog"; }
 trap stop EXIT
 
 established() { ss -Htn state established "( sport = :$port )" | wc -l; }

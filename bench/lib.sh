@@ -30,3 +30,21 @@ wait_port() {
   echo "$bench_name: nothing listens on $1" >&2
   exit 1
 }
+
+# stop_pids PID...: stops processes the script started: SIGTERM, then a wait, so each has
+# exited (and closed its files) before the script removes them. An empty PID (a server not
+# started yet) is skipped; a process already gone is no error.
+stop_pids() {
+  local p
+  for p in "$@"; do
+    if [ -n "$p" ]; then kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; fi
+  done
+}
+
+# stop_at_exit [PATH...]: the teardown of a script that starts servers, called before the first
+# one starts. At exit (a failure or ^C too) every pid added to the array pids is stopped
+# (stop_pids), then every path in the array remove (PATHs, and those added later) is removed.
+stop_at_exit() {
+  pids=(); remove=("$@")
+  trap 'stop_pids "${pids[@]}"; rm -rf "${remove[@]}"' EXIT
+}

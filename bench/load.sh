@@ -49,10 +49,8 @@ ulimit -n "$(ulimit -Hn)"
 
 work=$(mktemp -d)
 server=""
-stop() {
-  [ -n "$server" ] && { kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null || true; }
-  server=""
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # stop_pids
+stop() { stop_pids "$server"; server=""; }
 trap 'stop; rm -rf "$work"' EXIT
 data="$work/data"
 dotnet "$dll" users add bob --password pw --data "$data" >/dev/null

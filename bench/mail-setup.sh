@@ -8,11 +8,7 @@
 dll=src/NetKit.Cli/bin/Release/net10.0/NetKit.Cli.dll
 work=$(mktemp -d)
 server=""; dovecot=""
-stop() {
-  [ -n "$server" ] && { kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null || true; }
-  [ -n "$dovecot" ] && { kill -TERM "$dovecot" 2>/dev/null && wait "$dovecot" 2>/dev/null || true; }
-  rm -rf "$work"
-}
+stop() { stop_pids "$server" "$dovecot"; rm -rf "$work"; }
 trap stop EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_port, wait_port
 

@@ -32,12 +32,8 @@ fi
 dll=src/NetKit.Cli/bin/Release/net10.0/NetKit.Cli.dll
 work=$(mktemp -d)
 server=""; inn=""
-stop() {
-  [ -n "$server" ] && { kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null || true; }
-  # SIGTERM lets the INN script stop innd and remove its temporary directory.
-  [ -n "$inn" ] && { kill -TERM "$inn" 2>/dev/null && wait "$inn" 2>/dev/null || true; }
-  rm -rf "$work"
-}
+# SIGTERM lets the INN script stop innd and remove its temporary directory.
+stop() { stop_pids "$server" "$inn"; rm -rf "$work"; }
 trap stop EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_port, wait_port
 # CPU ticks of a process and of its reaped children (fields 14-17 of /proc/PID/stat).

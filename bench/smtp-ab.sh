@@ -18,19 +18,15 @@ rounds=${1:?usage: smtp-ab.sh ROUNDS MESSAGES DIR_A DIR_B ...}; msgs=${2:?usage}
 (($# >= 2)) || { echo "smtp-ab.sh: give at least two build directories" >&2; exit 2; }
 source_bin=/usr/sbin/smtp-source
 [ -x "$source_bin" ] || { echo "smtp-ab.sh: $source_bin not found (Debian package postfix)" >&2; exit 2; }
-dirs=("$@"); pids=(); ports=(); datas=()
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_ports, wait_port
+dirs=("$@"); ports=()
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_ports, wait_port, stop_at_exit
 read -r -a free <<<"$(free_ports "${#dirs[@]}")"
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-  for d in "${datas[@]}"; do rm -rf "$d"; done
-}
-trap cleanup EXIT
+stop_at_exit
 for i in "${!dirs[@]}"; do
   d=${dirs[$i]}; port=${free[$i]}; data=$(mktemp -d)
   # shellcheck disable=SC2046 # bench.env holds VAR=VALUE words
   env $(cat "$d/bench.env" 2>/dev/null) dotnet "$d/NetKit.Cli.dll" serve --quiet "smtp=127.0.0.1:$port" --catch-all --data "$data" >/dev/null 2>&1 &
-  pids+=($!); ports+=("$port"); datas+=("$data")
+  pids+=($!); ports+=("$port"); remove+=("$data")
 done
 send() { "$source_bin" -f a@example.com -t b@example.com -s 20 -m "$1" -l 2048 "127.0.0.1:$2" >/dev/null; }
 for i in "${!dirs[@]}"; do

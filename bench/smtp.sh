@@ -36,7 +36,7 @@ log=$(mktemp)
 dotnet "$dll" serve --quiet "smtp=127.0.0.1:$port" --catch-all --data "$data" >"$log" 2>&1 &
 server=$!
 stop() {
-  kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  stop_pids "$server"
   rm -f "$log"
   if [ "${KEEP_DATA:-0}" = 1 ]; then echo "data kept in $data"; else rm -rf "$data"; fi
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using NetKit.Imap;
 using NetKit.Transport;
 
 namespace NetKit.Fuzz;
@@ -44,6 +45,29 @@ internal static class Harness
             if (line.Status == LineStatus.Line)
             {
                 yield return line.Bytes.ToArray();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The input's IMAP commands (or responses: the same syntax) as ImapCommandReader splits them,
+    /// lines and literals, 64 KB lines at most; a synchronizing literal is read without a "+ " invitation.
+    /// </summary>
+    public static IEnumerable<ImapRawCommand> ImapCommandsIn(byte[] input)
+    {
+        using var lineReader = Reader(input, 64 * 1024);
+        var reader = new ImapCommandReader(lineReader, new ImapLimits());
+        while (true)
+        {
+            var read = reader.ReadAsync(_ => ValueTask.CompletedTask, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            if (read.Status == ImapReadStatus.EndOfStream)
+            {
+                yield break;
+            }
+
+            if (read.Command is not null)
+            {
+                yield return read.Command;
             }
         }
     }

@@ -12,24 +12,16 @@ internal static class ImapCommands
 {
     public static void Run(byte[] input)
     {
-        using var lineReader = Reader(input, 64 * 1024);
-        var reader = new ImapCommandReader(lineReader, new ImapLimits());
-        while (true)
+        foreach (var command in ImapCommandsIn(input))
         {
-            var read = reader.ReadAsync(_ => ValueTask.CompletedTask, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-            if (read.Status == ImapReadStatus.EndOfStream)
-            {
-                return;
-            }
-
-            if (read.Command is null || read.Command.Lines[0].Length == 0)
+            if (command.Lines[0].Length == 0)
             {
                 continue;
             }
 
             try
             {
-                Parse(new ImapParser(read.Command, new ImapLimits()));
+                Parse(new ImapParser(command, new ImapLimits()));
             }
             catch (ImapParseException)
             {

@@ -138,22 +138,9 @@ internal static class Targets
     /// <summary>ImapClient: each response (lines and literals), and the ENVELOPE/BODYSTRUCTURE of a FETCH.</summary>
     private static void ImapResponses(byte[] input)
     {
-        using var lineReader = Reader(input, 64 * 1024);
-        var reader = new ImapCommandReader(lineReader, new ImapLimits());
-        while (true)
+        foreach (var command in ImapCommandsIn(input))
         {
-            var read = reader.ReadAsync(_ => ValueTask.CompletedTask, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-            if (read.Status == ImapReadStatus.EndOfStream)
-            {
-                return;
-            }
-
-            if (read.Command is null)
-            {
-                continue;
-            }
-
-            var response = ImapResponse.Parse(read.Command);
+            var response = ImapResponse.Parse(command);
             if (response.Name == "FETCH" && response.Values.Count == 1)
             {
                 var items = response.Values[0].Items;

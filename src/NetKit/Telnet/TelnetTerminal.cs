@@ -66,16 +66,7 @@ public sealed class TelnetTerminal
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            try
-            {
-                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await Channel.WriteTextAsync(Goodbye, grace.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException || Disconnects.IsDisconnect(ex))
-            {
-                // It will not hear the goodbye.
-            }
-
+            await LastWords.TrySayAsync(ct => Channel.WriteTextAsync(Goodbye, ct));
             return null;
         }
     }

@@ -265,13 +265,9 @@ public sealed class StreamServer : IAsyncDisposable
             TransportMetrics.ConnectionRejected(Name);
             if (_options.OnRejected is { } onRejected)
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await onRejected(connection, timeout.Token);
+                // It may leave before hearing why; nothing more to do then.
+                await LastWords.TrySayAsync(ct => new ValueTask(onRejected(connection, ct)));
             }
-        }
-        catch (Exception ex) when (Disconnects.IsDisconnect(ex))
-        {
-            // It left before hearing why; nothing more to do.
         }
         finally
         {

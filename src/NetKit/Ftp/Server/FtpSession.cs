@@ -132,8 +132,7 @@ public sealed partial class FtpSession : IDisposable
         catch (OperationCanceledException) when (_deadline.IsCancellationRequested)
         {
             FtpLog.TimedOut(_logger, _connection.Remote, _options.CommandTimeout.TotalSeconds);
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await ReplyAsync(421, $"Timeout: no command for {_options.CommandTimeout.TotalSeconds:0.###} seconds; closing control connection.", grace.Token);
+            await LastWords.TrySayAsync(ct => ReplyAsync(421, $"Timeout: no command for {_options.CommandTimeout.TotalSeconds:0.###} seconds; closing control connection.", ct));
         }
         finally
         {

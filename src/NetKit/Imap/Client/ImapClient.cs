@@ -163,15 +163,10 @@ public sealed partial class ImapClient : IAsyncDisposable
     private async Task<ImapResponse> AuthenticateAsync(SaslClientMechanism mechanism, CancellationToken cancellationToken)
     {
         var initial = mechanism.SupportsInitialResponse && capabilities.Contains("SASL-IR") ? mechanism.Respond([]) : null;
-        var command = initial is null ? $"AUTHENTICATE {mechanism.Name}" : $"AUTHENTICATE {mechanism.Name} {(initial.Length == 0 ? "=" : Convert.ToBase64String(initial))}";
+        var command = initial is null ? $"AUTHENTICATE {mechanism.Name}" : $"AUTHENTICATE {mechanism.Name} {SaslChallenge.EncodeInitial(initial)}";
         var done = await RunAsync(command, [], null, async (continuation, ct) =>
         {
-            byte[] challenge;
-            try
-            {
-                challenge = Convert.FromBase64String(continuation.Text.Trim());
-            }
-            catch (FormatException)
+            if (!SaslChallenge.TryDecode(continuation.Text, out var challenge))
             {
                 await SendLineAsync("*", secret: false, ct);
                 return;

@@ -119,15 +119,7 @@ internal sealed partial class ImapSession : IDisposable
     private async Task SayGoodbyeAsync(string bye)
     {
         output.Untagged(bye);
-        try
-        {
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await output.FlushAsync(grace.Token);
-        }
-        catch (Exception ex) when (Disconnects.IsDisconnect(ex) || ex is OperationCanceledException)
-        {
-            // It will not hear the goodbye.
-        }
+        await LastWords.TrySayAsync(output.FlushAsync);
     }
 
     private ValueTask InviteLiteralAsync(CancellationToken cancellationToken)

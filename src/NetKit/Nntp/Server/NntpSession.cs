@@ -248,16 +248,5 @@ internal sealed partial class NntpSession : IDisposable
         }
     }
 
-    private async ValueTask TryFlushAsync()
-    {
-        try
-        {
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await _connection.SendAsync(_output.WrittenMemory, grace.Token);
-        }
-        catch (Exception ex) when (Disconnects.IsDisconnect(ex) || ex is OperationCanceledException)
-        {
-            // It will not hear the goodbye.
-        }
-    }
+    private ValueTask<bool> TryFlushAsync() => LastWords.TrySayAsync(ct => _connection.SendAsync(_output.WrittenMemory, ct));
 }

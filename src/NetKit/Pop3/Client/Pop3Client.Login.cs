@@ -83,7 +83,7 @@ public sealed partial class Pop3Client
             if (mechanism.SupportsInitialResponse)
             {
                 var initial = mechanism.Respond([]);
-                var withInitial = command + " " + (initial.Length == 0 ? "=" : Convert.ToBase64String(initial));
+                var withInitial = command + " " + SaslChallenge.EncodeInitial(initial);
                 if (withInitial.Length + 2 <= MaxCommandLine)
                 {
                     command = withInitial;
@@ -146,15 +146,6 @@ public sealed partial class Pop3Client
         }, cancellationToken);
     }
 
-    private static byte[] Decode(string base64)
-    {
-        try
-        {
-            return Convert.FromBase64String(base64);
-        }
-        catch (FormatException ex)
-        {
-            throw new Pop3ProtocolException("the POP3 server sent a SASL challenge that is not base64", ex);
-        }
-    }
+    private static byte[] Decode(string base64) =>
+        SaslChallenge.TryDecode(base64, out var challenge) ? challenge : throw new Pop3ProtocolException("the POP3 server sent a SASL challenge that is not base64");
 }

@@ -230,14 +230,6 @@ internal sealed partial class Pop3Session : IAsyncDisposable
     private async Task CloseWithAsync(Pop3Response response)
     {
         _output.Response(response);
-        try
-        {
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await _output.FlushAsync(grace.Token);
-        }
-        catch (Exception ex) when (Disconnects.IsDisconnect(ex) || ex is OperationCanceledException)
-        {
-            // It left first; nothing more to say.
-        }
+        await LastWords.TrySayAsync(_output.FlushAsync);
     }
 }

@@ -54,7 +54,7 @@ public sealed partial class SmtpClient
                 throw new SmtpAuthenticationException(ex.Message, null, ex); // Before any I/O: nothing to undo.
             }
 
-            command += initial.Length == 0 ? " =" : " " + Convert.ToBase64String(initial); // RFC 4954 4: "=" is an empty response.
+            command += " " + SaslChallenge.EncodeInitial(initial);
         }
 
         var reply = await CommandAsync(command, step);
@@ -131,12 +131,6 @@ public sealed partial class SmtpClient
     }
 
     /// <summary>The decoded challenge of a 334 reply; a reply that is not base64 is a SASL failure.</summary>
-    private static byte[] Challenge(SmtpReply reply)
-    {
-        var text = reply.Lines[0].Trim();
-        var buffer = new byte[(text.Length * 3 / 4) + 3];
-        return Convert.TryFromBase64String(text, buffer, out var written)
-            ? buffer[..written]
-            : throw new SaslException("the server's challenge is not base64");
-    }
+    private static byte[] Challenge(SmtpReply reply) =>
+        SaslChallenge.TryDecode(reply.Lines[0], out var challenge) ? challenge : throw new SaslException("the server's challenge is not base64");
 }

@@ -182,14 +182,9 @@ internal sealed partial class SmtpSession : IDisposable
     private async Task CloseWithAsync(SmtpWireReply reply, bool linger = true)
     {
         _output.Add(reply);
-        try
+        if (!await LastWords.TrySayAsync(_output.FlushAsync))
         {
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await _output.FlushAsync(grace.Token);
-        }
-        catch (Exception ex) when (Disconnects.IsDisconnect(ex))
-        {
-            return; // It will not hear the goodbye.
+            return;
         }
 
         if (linger && !_stopping.IsCancellationRequested)
