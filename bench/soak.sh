@@ -16,7 +16,8 @@
 #   --warmup F (0.2), --rss-slope-limit KB/min (1024), --fd-slack N (2), --seed N.
 # Environment: SOAK_CSV (where the samples go; default /tmp/netkit-soak-DATE.csv),
 # NETKIT_SKIP_BUILD=1 uses the existing Release build, SOAK_SERVE_FLAGS replaces the server's
-# --quiet (e.g. -v: every connection's and transfer's end is logged), SOAK_LOG keeps its log there.
+# --quiet (e.g. -v: every connection's and transfer's end is logged), SOAK_LOG keeps its log there,
+# SOAK_NETNS=1 runs in a network namespace of its own and prints its TCP reset/abort counters.
 # Exit code: 0 clean and flat, 1 errors, 2 no errors but growing.
 set -euo pipefail
 # All in a function, read whole before it runs: editing this file during a long run cannot derail it.
@@ -27,6 +28,11 @@ main() {
   cd "$repo"
   if [ "${NETKIT_SKIP_BUILD:-0}" != 1 ]; then
     dotnet build -c Release src/NetKit.Cli -nologo -v q >/dev/null
+  fi
+  # SOAK_NETNS=1: the run again in a network namespace of its own (root; loopback only), where
+  # the kernel's TCP counters (resets sent, connections aborted) are this run's alone.
+  if [ "${SOAK_NETNS:-0}" = 1 ] && [ -z "${SOAK_IN_NETNS:-}" ]; then
+    SOAK_IN_NETNS=1 NETKIT_SKIP_BUILD=1 exec unshare -n bash -c 'ip link set lo up && exec bash "$0" "$@"' "$repo/bench/soak.sh" "$minutes" "$@"
   fi
   csv=${SOAK_CSV:-/tmp/netkit-soak-$(date -u +%Y%m%dT%H%M%SZ).csv}
   work=$(mktemp -d)
@@ -76,7 +82,13 @@ main() {
   else
     echo "server log: no warnings or errors"
   fi
+  if [ -n "${SOAK_IN_NETNS:-}" ]; then
+    # A server that closes a connection with unread data or with SO_LINGER 0 sends a reset:
+    # TCPAbortOnClose and TCPAbortOnData count those (OutRsts also counts the answers to
+    # segments for no socket, e.g. a SYN that met a TIME_WAIT).
+    echo "namespace TCP counters: $(nstat -az 2>/dev/null | awk '$1 ~ /^(TcpOutRsts|TcpEstabResets|TcpAttemptFails|TcpExtTCPAbortOnClose|TcpExtTCPAbortOnData|TcpExtTCPAbortOnLinger|TcpExtTCPAbortOnTimeout|TcpExtListenOverflows|TcpExtListenDrops|TcpExtTWRecycled)$/ { printf "%s%s %s", sep, $1, $2; sep = ", " }')"
+  fi
   return "$status"
 }
-main "$@"
-exit $?
+# One line: bash has read it before main runs, so an edit of this file meanwhile cannot change it.
+main "$@"; exit $?
