@@ -652,9 +652,11 @@ def _pop3_look(reader):
 
 
 POOLED = re.compile(r"/(mail|news)\.db(-wal)?$")
-# An assembly's fd reads "X.dll (deleted)" once a build has replaced X.dll on disk: still the
-# same assembly, not a new fd (soak.sh runs the server from a copy of the build to avoid it).
-ASSEMBLY = re.compile(r"\.dll( \(deleted\))?$")
+# Assemblies and their symbols: the runtime opens X.pdb the first time a stack trace through
+# X.dll is formatted with line numbers (e.g. after clients dropped mid-transfer), and keeps it. An fd reads "X.dll (deleted)"
+# once a build has replaced X.dll on disk: still the same assembly, not a new fd (soak.sh runs
+# the server from a copy of the build to avoid it).
+ASSEMBLY = re.compile(r"\.(dll|pdb)( \(deleted\))?$")
 STORE_FILES = ["mail.db", "mail.db-wal", "news.db", "news.db-wal"]
 
 
@@ -663,9 +665,9 @@ def fd_counts(pid):
 
     Two kinds grow once without leaking and are counted apart: the stores' pool of read
     connections (each holds the .db and its -wal open; it follows how many readers ran at
-    once) and assemblies (.dll), opened the first time a code path needs one (each twice), and
-    kept, even when a build replaces the file. The rest must come back to where it was once
-    every client has gone."""
+    once) and assemblies (.dll, each twice, and .pdb), opened the first time a code path needs
+    one, and kept, even when a build replaces the file. The rest must come back to where it
+    was once every client has gone."""
     total = sockets = pooled = assemblies = 0
     for fd in os.listdir(f"/proc/{pid}/fd"):
         try:
