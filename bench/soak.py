@@ -91,7 +91,7 @@ class Soak:
     def fail(self, proto, what):
         with self.lock:
             self.errors[proto] = self.errors.get(proto, 0) + 1
-            line = f"ERROR {proto}: {what}"
+            line = f"ERROR {proto} at {time.strftime('%H:%M:%S', time.gmtime())} UTC: {what}"
             self.error_lines.append(line)
         print(line, file=sys.stderr, flush=True)
 
@@ -111,7 +111,8 @@ def worker(soak, proto, body, seed):
         try:
             body(rng)
         except Exception as e:  # noqa: BLE001 - every failure is counted and printed
-            soak.fail(proto, f"{type(e).__name__}: {e} | {traceback.format_exc(limit=3).splitlines()[-3].strip()}")
+            where = " ".join(getattr(e, "__notes__", []))
+            soak.fail(proto, f"{type(e).__name__}: {e} | {traceback.format_exc(limit=3).splitlines()[-3].strip()}{' | ' + where if where else ''}")
             soak.stop.wait(0.5)
         soak.pause(rng)
 
@@ -348,6 +349,24 @@ class Pop3Reader:
 # ---------------------------------------------------------------- FTP
 
 
+class TracedFTP(ftplib.FTP):
+    """ftplib.FTP that remembers its last data connection's ends, so an error can be matched with the server's log."""
+
+    last_data = None
+
+    def ntransfercmd(self, cmd, rest=None):
+        conn, size = super().ntransfercmd(cmd, rest)
+        self.last_data = (cmd, conn.getsockname(), conn.getpeername())
+        return conn, size
+
+    def where(self):
+        try:
+            control = self.sock.getsockname() if self.sock else None
+        except OSError:
+            control = None
+        return f"control from {control}, last data connection {self.last_data}"
+
+
 class FtpWorker:
     """One folder of the FTP user's jail; remembers name -> SHA-256 of what it kept there."""
 
@@ -359,23 +378,31 @@ class FtpWorker:
 
     def session(self, rng):
         soak = self.soak
-        with ftplib.FTP() as ftp:
-            ftp.connect(HOST, soak.args.ftp, timeout=TIMEOUT)
-            ftp.login(soak.args.ftp_user, soak.args.password)
-            soak.count("ftp", 2)
-            if not self.made:
-                if self.folder not in ftp.nlst():
-                    ftp.mkd(self.folder)
-                self.made = True
-            ftp.cwd(self.folder)
-            for _ in range(rng.randint(1, 5)):
-                if soak.stop.is_set():
-                    break
-                self.one(ftp, rng)
-            names = set(ftp.nlst())
-            soak.check("ftp", names == set(self.kept), f"{self.folder}: NLST {sorted(names)[:6]} but we kept {sorted(self.kept)[:6]}")
-            soak.count("ftp")
-            ftp.quit()
+        with TracedFTP() as ftp:
+            try:
+                self.commands(ftp, rng)
+            except Exception as e:
+                e.add_note(ftp.where())
+                raise
+
+    def commands(self, ftp, rng):
+        soak = self.soak
+        ftp.connect(HOST, soak.args.ftp, timeout=TIMEOUT)
+        ftp.login(soak.args.ftp_user, soak.args.password)
+        soak.count("ftp", 2)
+        if not self.made:
+            if self.folder not in ftp.nlst():
+                ftp.mkd(self.folder)
+            self.made = True
+        ftp.cwd(self.folder)
+        for _ in range(rng.randint(1, 5)):
+            if soak.stop.is_set():
+                break
+            self.one(ftp, rng)
+        names = set(ftp.nlst())
+        soak.check("ftp", names == set(self.kept), f"{self.folder}: NLST {sorted(names)[:6]} but we kept {sorted(self.kept)[:6]}")
+        soak.count("ftp")
+        ftp.quit()
 
     def retr(self, ftp, name):
         digest, size = hashlib.sha256(), 0
@@ -625,6 +652,11 @@ def _pop3_look(reader):
 
 
 POOLED = re.compile(r"/(mail|news)\.db(-wal)?$")
+# Assemblies and their symbols: the runtime opens X.pdb the first time a stack trace through
+# X.dll is formatted with line numbers (e.g. after clients dropped mid-transfer), and keeps it. An fd reads "X.dll (deleted)"
+# once a build has replaced X.dll on disk: still the same assembly, not a new fd (soak.sh runs
+# the server from a copy of the build to avoid it).
+ASSEMBLY = re.compile(r"\.(dll|pdb)( \(deleted\))?$")
 STORE_FILES = ["mail.db", "mail.db-wal", "news.db", "news.db-wal"]
 
 
@@ -633,8 +665,9 @@ def fd_counts(pid):
 
     Two kinds grow once without leaking and are counted apart: the stores' pool of read
     connections (each holds the .db and its -wal open; it follows how many readers ran at
-    once) and assemblies (.dll), opened the first time a code path needs one. The rest must
-    come back to where it was once every client has gone."""
+    once) and assemblies (.dll, each twice, and .pdb), opened the first time a code path needs
+    one, and kept, even when a build replaces the file. The rest must come back to where it
+    was once every client has gone."""
     total = sockets = pooled = assemblies = 0
     for fd in os.listdir(f"/proc/{pid}/fd"):
         try:
@@ -644,7 +677,7 @@ def fd_counts(pid):
         total += 1
         sockets += target.startswith("socket:")
         pooled += POOLED.search(target) is not None
-        assemblies += target.endswith(".dll")
+        assemblies += ASSEMBLY.search(target) is not None
     return total, sockets, pooled, assemblies
 
 
@@ -749,6 +782,9 @@ def report_samples(args, rows, before, after_traffic, elapsed):
     print(f"  of them sockets: before {before[1][1]}, max {max(r[3] for r in rows)}, after {fds_after[1]};"
           f" pooled SQLite (.db, -wal): before {before[1][2]}, max {max(r[4] for r in rows)}, after {fds_after[2]};"
           f" assemblies: before {before[1][3]}, after {fds_after[3]}")
+    replaced = sum(n for t, n in fd_targets(args.pid).items() if t.endswith(".dll (deleted)"))
+    if replaced:
+        print(f"  note: {replaced} of the assemblies' fds point at files a build replaced during the run (counted as assemblies)")
     print(f"threads: before {before[2]}, min {min(threads)} max {max(threads)}")
     names = STORE_FILES + ["other"]
     print("store bytes start -> end: " + ", ".join(f"{n} {a} -> {b}" for n, a, b in zip(names, rows[0][6:11], rows[-1][6:11])))

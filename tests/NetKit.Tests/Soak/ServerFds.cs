@@ -6,7 +6,9 @@ namespace NetKit.Tests.Soak;
 /// A process's open file descriptors, from /proc/PID/fd. Two kinds are counted apart, because
 /// they grow once without leaking: the mail and news stores' pool of SQLite read connections
 /// (each holds the .db and its -wal open; the pool follows how many readers ran at once) and
-/// assemblies (.dll), which the runtime opens the first time a code path needs one and keeps.
+/// assemblies (.dll, and .pdb once a stack trace through one was formatted), which the runtime
+/// opens the first time a code path needs one and keeps (their fds read "X.dll (deleted)" once
+/// a build has replaced the file: the same assemblies).
 /// The rest (sockets, pipes, other files) must not grow across traffic.
 /// </summary>
 internal static partial class ServerFds
@@ -26,7 +28,7 @@ internal static partial class ServerFds
             targets.Count,
             targets.Count(t => t.StartsWith("socket:", StringComparison.Ordinal)),
             targets.Count(t => PooledFile().IsMatch(t)),
-            targets.Count(t => t.EndsWith(".dll", StringComparison.Ordinal)));
+            targets.Count(t => AssemblyFile().IsMatch(t)));
     }
 
     /// <summary>Polls until the <see cref="Counts.Others"/> are at most <paramref name="ceiling"/>, or <paramref name="wait"/> has passed; returns the last count.</summary>
@@ -76,6 +78,9 @@ internal static partial class ServerFds
 
     [GeneratedRegex(@"/(mail|news)\.db(-wal)?$")]
     private static partial Regex PooledFile();
+
+    [GeneratedRegex(@"\.(dll|pdb)( \(deleted\))?$")]
+    private static partial Regex AssemblyFile();
 
     [GeneratedRegex(@"\[\d+\]")]
     private static partial Regex BracketedInode();
