@@ -8,7 +8,7 @@
 # usage: bench/smtp-threads.sh [MESSAGES] [DIR]   (defaults: 10000, the worktree's Release build)
 #   DIR holds a build's NetKit.Cli.dll (a copy set aside, for a before/after);
 #   PERF=SECONDS also records `perf record -g` of the server for that long during the measured
-#   run (DOTNET_PerfMapEnabled=1), into perf-smtp.data in the current directory.
+#   run (DOTNET_PerfMapEnabled=1 and DOTNET_EnableWriteXorExecute=0 so JIT frames resolve), into perf-smtp.data in the current directory.
 set -uo pipefail
 msgs=${1:-10000}
 repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
@@ -18,7 +18,7 @@ source_bin=/usr/sbin/smtp-source
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # free_port, wait_port
 port=$(free_port); data=$(mktemp -d); log=$(mktemp); before=$(mktemp); after=$(mktemp)
 perf_env=()
-[ -z "${PERF:-}" ] || perf_env=(DOTNET_PerfMapEnabled=1)
+[ -z "${PERF:-}" ] || perf_env=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
 env "${perf_env[@]}" dotnet "$dir/NetKit.Cli.dll" serve --quiet "smtp=127.0.0.1:$port" --catch-all --data "$data" >"$log" 2>&1 &
 server=$!
 cleanup() { kill -TERM "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data" "$log" "$before" "$after"; }

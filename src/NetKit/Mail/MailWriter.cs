@@ -8,13 +8,18 @@ namespace NetKit.Mail;
 /// change fails alone) and commits, which is the one fsync they share; only then does it complete
 /// their tasks. If the commit fails, every change of the batch fails: nothing is reported stored
 /// that is not. A batch is capped in changes and in bytes (a big message is a batch of its own).
-/// If a change makes SQLite abandon the whole transaction (disk full, I/O error), that change
-/// fails with its own error and the batch's other changes are applied again in a new transaction.
+/// A batch is first written without savepoints (changes rarely fail, and two savepoint statements
+/// per change cost more than the change's own inserts); should one change fail, the transaction
+/// is rolled back, that change fails alone with its own error, and the others are written again
+/// with a savepoint each. If a change makes SQLite abandon the whole transaction (disk full, I/O
+/// error), that change fails with its own error and the batch's other changes are applied again
+/// in a new transaction.
 /// </summary>
 internal sealed class MailWriter : IAsyncDisposable
 {
     // Each change in a savepoint of its own, through commands compiled once (SqliteTransaction.Save
     // and Release compile their statement on every call: two per message).
+    // (Only after a change of the batch has failed: see TryWriteBatch.)
     private const string Savepoint = "SAVEPOINT change;";
     private const string ReleaseSavepoint = "RELEASE change;";
     private const string RollbackSavepoint = "ROLLBACK TO change;";
@@ -171,17 +176,22 @@ internal sealed class MailWriter : IAsyncDisposable
     private void WriteBatch(List<MailWriteRequest> batch)
     {
         IReadOnlyList<MailWriteRequest> pending = batch;
+        var savepoints = false;
         while (pending.Count > 0)
         {
-            pending = TryWriteBatch(pending);
+            // After any failure the rest go change by change in savepoints: a batch is rolled back
+            // and written again at most once for its failures, however many changes fail.
+            (pending, var failed) = TryWriteBatch(pending, savepoints);
+            savepoints |= failed;
         }
     }
 
     /// <summary>
     /// One transaction over <paramref name="batch"/>. Returns the changes to write again in a new
-    /// transaction (empty when done): those the transaction held when SQLite abandoned it.
+    /// transaction (empty when done): those the transaction held when SQLite abandoned it, or,
+    /// without <paramref name="savepoints"/>, every other change when one failed; and whether one failed.
     /// </summary>
-    private IReadOnlyList<MailWriteRequest> TryWriteBatch(IReadOnlyList<MailWriteRequest> batch)
+    private (IReadOnlyList<MailWriteRequest> Again, bool Failed) TryWriteBatch(IReadOnlyList<MailWriteRequest> batch, bool savepoints)
     {
         var applied = new List<MailWriteRequest>(batch.Count);
         List<MailWriteRequest>? again = null;
@@ -193,11 +203,19 @@ internal sealed class MailWriter : IAsyncDisposable
             for (var i = 0; i < batch.Count && again is null; i++)
             {
                 var request = batch[i];
-                context.Execute(Savepoint);
+                if (savepoints)
+                {
+                    context.Execute(Savepoint);
+                }
+
                 try
                 {
                     request.Apply(context);
-                    context.Execute(ReleaseSavepoint);
+                    if (savepoints)
+                    {
+                        context.Execute(ReleaseSavepoint);
+                    }
+
                     applied.Add(request);
                 }
 #pragma warning disable CA1031 // One change's failure (a duplicate user, a constraint) is reported to its caller alone.
@@ -205,9 +223,11 @@ internal sealed class MailWriter : IAsyncDisposable
 #pragma warning restore CA1031
                 {
                     request.Fail(ex is MailStoreException ? ex : new MailStoreException($"the mail store could not write: {ex.Message}", ex));
-                    if (TransactionAbandoned())
+                    if (!savepoints || TransactionAbandoned())
                     {
-                        // Its savepoint went with it: the others are not lost, only not written yet.
+                        // Without a savepoint of its own (or with SQLite having rolled back it and
+                        // everything) its half-made writes can only go with the whole transaction:
+                        // the others are not lost, only not written yet.
                         again = [.. applied, .. batch.Skip(i + 1)];
                     }
                     else
@@ -234,17 +254,17 @@ internal sealed class MailWriter : IAsyncDisposable
                 request.Fail(failure); // a request that already failed on its own keeps its own error
             }
 
-            return [];
+            return ([], false);
         }
         finally
         {
             context.Transaction = null;
-            DisposeQuietly(transaction);
+            DisposeQuietly(transaction); // rolls back what did not commit
         }
 
         if (again is not null)
         {
-            return again;
+            return (again, true);
         }
 
         List<MailWriteRequest>? quick = null;
@@ -265,7 +285,7 @@ internal sealed class MailWriter : IAsyncDisposable
             replies.Post(quick);
         }
 
-        return [];
+        return ([], false);
     }
 
     /// <summary>Ends the transaction (rolling back what did not commit); its callers have already heard how it went.</summary>
