@@ -76,6 +76,9 @@ internal sealed class MailStatement : IDisposable
         }
     }
 
+    /// <summary>The rowid the connection's last INSERT gave (an INTEGER PRIMARY KEY's value): cheaper than RETURNING, which buffers its rows in a temporary table.</summary>
+    public long LastInsertId => raw.sqlite3_last_insert_rowid(db);
+
     private void Check(int rc)
     {
         if (rc != raw.SQLITE_OK)

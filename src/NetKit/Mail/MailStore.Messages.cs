@@ -75,8 +75,7 @@ public sealed partial class MailStore
         var insert = context.Statement("""
             INSERT INTO messages (size, reverse_path, remote_address, helo, received,
                                   from_text, to_text, subject, date, attachment_count, attachment_names)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-            RETURNING id;
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);
             """);
         insert.Bind(1, raw.LongLength);
         insert.Bind(2, reversePath);
@@ -89,7 +88,8 @@ public sealed partial class MailStore
         insert.Bind(9, headers.Date?.ToString("o", CultureInfo.InvariantCulture));
         insert.Bind(10, headers.AttachmentNames.Count);
         insert.Bind(11, headers.AttachmentNamesJson);
-        var contentId = insert.Run(1)!.Value.First;
+        insert.Run(0);
+        var contentId = insert.LastInsertId;
 
         var body = context.Statement("INSERT INTO message_bodies (message_id, raw) VALUES (?1, ?2);");
         body.Bind(1, contentId);
@@ -103,7 +103,7 @@ public sealed partial class MailStore
     {
         var entry = context.Statement("""
             INSERT INTO entries (mailbox_id, uid, flags, internal_date, message_id, recipients)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id;
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6);
             """);
         entry.Bind(1, mailboxId);
         entry.Bind(2, uid);
@@ -111,7 +111,8 @@ public sealed partial class MailStore
         entry.Bind(4, internalDate);
         entry.Bind(5, contentId);
         entry.Bind(6, recipients);
-        return entry.Run(1)!.Value.First;
+        entry.Run(0);
+        return entry.LastInsertId;
     }
 
     /// <summary>Takes the mailbox's next UID (creating the mailbox on first use): UIDs only ever go up.</summary>
