@@ -12,7 +12,8 @@
 # Load: Postfix smtp-source, 20 sessions, a new connection per message, 2 KiB,
 # after WARMUP (default 20000) messages to each server so the JIT has settled (after 8,000 its
 # background compiler still took about 20 us per message).
-# Prints a line per round and server: variant index, msgs/s, server CPU us/message, load.
+# Prints a line per round and server: variant index, msgs/s, server CPU us/message, the mail
+# writer thread's share of it, load.
 set -uo pipefail
 rounds=${1:?usage: smtp-ab.sh ROUNDS MESSAGES DIR_A DIR_B ...}; msgs=${2:?usage}; shift 2
 (($# >= 2)) || { echo "smtp-ab.sh: give at least two build directories" >&2; exit 2; }
@@ -35,13 +36,16 @@ for i in "${!dirs[@]}"; do
   kill -0 "${pids[$i]}" 2>/dev/null || { echo "smtp-ab.sh: the server of ${dirs[$i]} exited" >&2; exit 1; }
 done
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# The mail writer thread's CPU alone (the store's share, less noisy than the whole process's).
+writer_cpu() { local t; for t in /proc/"$1"/task/*; do
+  [[ $(<"$t/comm") == "netkit mail wri"* ]] && sed 's/.*) //' "$t/stat" | awk '{print $12 + $13}' && return; done; echo 0; }
 hz=$(getconf CLK_TCK)
 for ((r = 0; r < rounds; r++)); do
   for i in "${!dirs[@]}"; do
-    c0=$(cpu "${pids[$i]}"); t0=$(date +%s.%N)
+    c0=$(cpu "${pids[$i]}"); w0=$(writer_cpu "${pids[$i]}"); t0=$(date +%s.%N)
     send "$msgs" "${ports[$i]}" || { echo "smtp-ab.sh: smtp-source failed against ${dirs[$i]}" >&2; exit 1; }
-    t1=$(date +%s.%N); c1=$(cpu "${pids[$i]}")
-    awk -v n="$msgs" -v a="$t0" -v b="$t1" -v c="$((c1 - c0))" -v hz="$hz" -v v="$i" -v l="$(cut -d' ' -f1 /proc/loadavg)" \
-      'BEGIN{printf "v%d msgs_per_s=%.0f server_cpu_us_per_msg=%.1f load=%s\n", v, n/(b-a), c/hz*1e6/n, l}'
+    t1=$(date +%s.%N); c1=$(cpu "${pids[$i]}"); w1=$(writer_cpu "${pids[$i]}")
+    awk -v n="$msgs" -v a="$t0" -v b="$t1" -v c="$((c1 - c0))" -v w="$((w1 - w0))" -v hz="$hz" -v v="$i" -v l="$(cut -d' ' -f1 /proc/loadavg)" \
+      'BEGIN{printf "v%d msgs_per_s=%.0f server_cpu_us_per_msg=%.1f writer_us_per_msg=%.1f load=%s\n", v, n/(b-a), c/hz*1e6/n, w/hz*1e6/n, l}'
   done
 done

@@ -72,65 +72,56 @@ public sealed partial class MailStore
     /// <summary>Stores a message's bytes and summary once (mailbox entries point at it); returns its id.</summary>
     private static long InsertContent(MailWriteContext context, byte[] raw, MessageHeaders headers, string reversePath, string? remoteAddress, string? heloName, long received)
     {
-        var insert = context.Command("""
+        var insert = context.Statement("""
             INSERT INTO messages (size, reverse_path, remote_address, helo, received,
                                   from_text, to_text, subject, date, attachment_count, attachment_names)
-            VALUES ($size, $reverse, $remote, $helo, $received,
-                    $from, $to, $subject, $date, $attachment_count, $attachment_names)
-            RETURNING id;
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);
             """);
-        var p = insert.Parameters;
-        p.AddWithValue("$size", raw.LongLength);
-        p.AddWithValue("$reverse", reversePath);
-        p.AddWithValue("$remote", (object?)remoteAddress ?? DBNull.Value);
-        p.AddWithValue("$helo", (object?)heloName ?? DBNull.Value);
-        p.AddWithValue("$received", received);
-        p.AddWithValue("$from", headers.From);
-        p.AddWithValue("$to", headers.To);
-        p.AddWithValue("$subject", headers.Subject);
-        p.AddWithValue("$date", headers.Date is { } date ? date.ToString("o", CultureInfo.InvariantCulture) : DBNull.Value);
-        p.AddWithValue("$attachment_count", headers.AttachmentNames.Count);
-        p.AddWithValue("$attachment_names", JsonSerializer.Serialize(headers.AttachmentNames.ToArray()));
-        var contentId = (long)insert.ExecuteScalar()!;
+        insert.Bind(1, raw.LongLength);
+        insert.Bind(2, reversePath);
+        insert.Bind(3, remoteAddress);
+        insert.Bind(4, heloName);
+        insert.Bind(5, received);
+        insert.Bind(6, headers.From);
+        insert.Bind(7, headers.To);
+        insert.Bind(8, headers.Subject);
+        insert.Bind(9, headers.Date?.ToString("o", CultureInfo.InvariantCulture));
+        insert.Bind(10, headers.AttachmentNames.Count);
+        insert.Bind(11, headers.AttachmentNamesJson);
+        insert.Run(0);
+        var contentId = insert.LastInsertId;
 
-        var body = context.Command("INSERT INTO message_bodies (message_id, raw) VALUES ($message, $raw);");
-        body.Parameters.AddWithValue("$message", contentId);
-        body.Parameters.AddWithValue("$raw", raw);
-        body.ExecuteNonQuery();
+        var body = context.Statement("INSERT INTO message_bodies (message_id, raw) VALUES (?1, ?2);");
+        body.Bind(1, contentId);
+        body.Bind(2, raw);
+        body.Run(0);
         return contentId;
     }
 
     /// <summary>Puts a stored content in a mailbox under <paramref name="uid"/>; returns the entry's id.</summary>
     private static long InsertEntry(MailWriteContext context, long mailboxId, long uid, string flags, long internalDate, long contentId, string recipients)
     {
-        var entry = context.Command("""
+        var entry = context.Statement("""
             INSERT INTO entries (mailbox_id, uid, flags, internal_date, message_id, recipients)
-            VALUES ($mailbox, $uid, $flags, $date, $message, $recipients) RETURNING id;
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6);
             """);
-        entry.Parameters.AddWithValue("$mailbox", mailboxId);
-        entry.Parameters.AddWithValue("$uid", uid);
-        entry.Parameters.AddWithValue("$flags", flags);
-        entry.Parameters.AddWithValue("$date", internalDate);
-        entry.Parameters.AddWithValue("$message", contentId);
-        entry.Parameters.AddWithValue("$recipients", recipients);
-        return (long)entry.ExecuteScalar()!;
+        entry.Bind(1, mailboxId);
+        entry.Bind(2, uid);
+        entry.Bind(3, flags);
+        entry.Bind(4, internalDate);
+        entry.Bind(5, contentId);
+        entry.Bind(6, recipients);
+        entry.Run(0);
+        return entry.LastInsertId;
     }
 
     /// <summary>Takes the mailbox's next UID (creating the mailbox on first use): UIDs only ever go up.</summary>
     private static (long MailboxId, long Uid) NextUid(MailWriteContext context, string account, string mailbox)
     {
-        var take = context.Command("UPDATE mailboxes SET uidnext = uidnext + 1 WHERE account = $account AND name = $name RETURNING id, uidnext - 1;");
-        take.Parameters.AddWithValue("$account", account);
-        take.Parameters.AddWithValue("$name", mailbox);
-        using (var row = take.ExecuteReader())
-        {
-            if (row.Read())
-            {
-                return (row.GetInt64(0), row.GetInt64(1));
-            }
-        }
-
-        return (InsertMailbox(context, account, mailbox, uidNext: 2), 1);
+        var take = context.Statement("UPDATE mailboxes SET uidnext = uidnext + 1 WHERE account = ?1 AND name = ?2 RETURNING id, uidnext - 1;");
+        take.Bind(1, account);
+        take.Bind(2, mailbox);
+        return take.Run(2) ?? (InsertMailbox(context, account, mailbox, uidNext: 2), 1);
     }
 
     /// <summary>

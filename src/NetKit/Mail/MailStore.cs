@@ -44,6 +44,11 @@ public sealed partial class MailStore : IAsyncDisposable, ISaslCredentialStore
             throw new ArgumentOutOfRangeException(nameof(options), "MaxBatchBytes must be at least 1");
         }
 
+        if (options.CommitLinger < TimeSpan.Zero || options.CommitLinger > TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "CommitLinger must be between zero and one second");
+        }
+
         var path = Path.Combine(Path.GetFullPath(directory), "mail.db");
         var (write, read) = ConnectionStrings(path, options);
         SqliteConnection? connection = null;

@@ -15,6 +15,19 @@ public sealed class MailStoreOptions
     /// </summary>
     public long MaxBatchBytes { get; init; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// How long the writer may wait for more changes before it commits, when changes have been
+    /// arriving side by side (see <see cref="CommitLingerCount"/>); zero never waits. A change's
+    /// caller hears of its commit that much later at most; a lone writer never waits.
+    /// </summary>
+    public TimeSpan CommitLinger { get; init; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>
+    /// The most changes the writer waits for (<see cref="CommitLinger"/>): never more than the last
+    /// batch held, so a few steady writers are not kept waiting for others who are not there.
+    /// </summary>
+    public int CommitLingerCount { get; init; } = 8;
+
     /// <summary>Test hook: runs inside the writer just before COMMIT; an exception fails the whole batch.</summary>
     internal Action? BeforeCommit { get; init; }
 }

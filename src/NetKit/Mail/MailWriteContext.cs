@@ -9,6 +9,7 @@ namespace NetKit.Mail;
 internal sealed class MailWriteContext(SqliteConnection connection) : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MailStatement> statements = new(StringComparer.Ordinal);
 
     public SqliteTransaction? Transaction { get; set; }
 
@@ -27,6 +28,21 @@ internal sealed class MailWriteContext(SqliteConnection connection) : IDisposabl
         return command;
     }
 
+    /// <summary>
+    /// The statement for <paramref name="sql"/> (parameters ?1, ?2 ...) through SQLite's own API:
+    /// for the few statements every delivery runs (see <see cref="MailStatement"/>).
+    /// </summary>
+    public MailStatement Statement(string sql)
+    {
+        if (!statements.TryGetValue(sql, out var statement))
+        {
+            statement = new MailStatement(connection, sql);
+            statements.Add(sql, statement);
+        }
+
+        return statement;
+    }
+
     /// <summary>Runs a statement without parameters or results (a savepoint's), compiled once.</summary>
     public void Execute(string sql) => Command(sql).ExecuteNonQuery();
 
@@ -38,5 +54,11 @@ internal sealed class MailWriteContext(SqliteConnection connection) : IDisposabl
         }
 
         commands.Clear();
+        foreach (var statement in statements.Values)
+        {
+            statement.Dispose();
+        }
+
+        statements.Clear();
     }
 }

@@ -9,6 +9,9 @@ namespace NetKit.Mail;
 /// </summary>
 internal sealed record MessageHeaders(string From, string To, string Subject, DateTimeOffset? Date, IReadOnlyList<string> AttachmentNames)
 {
+    /// <summary>The attachments' names as the store keeps them (a JSON array), made on the caller's thread, not the writer's.</summary>
+    public string AttachmentNamesJson { get; } = System.Text.Json.JsonSerializer.Serialize(AttachmentNames);
+
     private static readonly MessageHeaders Unreadable = new("", "", "", null, []);
 
     public static MessageHeaders Parse(ReadOnlyMemory<byte> raw)

@@ -79,6 +79,20 @@ public class MailStoreDeliveryTests
     }
 
     [Fact]
+    public async Task DeliverAsync_subjectDecodesToTextWithNul_summaryKeepsAllOfIt()
+    {
+        await using var temp = TempMailStore.Create();
+        // "a", NUL, "b" as an encoded word: the store binds text by its length, not up to a NUL.
+        var raw = Encoding.ASCII.GetBytes("From: a@example.org\r\nSubject: =?utf-8?B?YQBi?= end\r\n\r\nHello.\r\n");
+
+        var stored = Assert.Single(await temp.Store.DeliverAsync(TempMailStore.Delivery(raw, "bob")));
+
+        var summary = await temp.Store.FindMessageAsync(stored.Id);
+        Assert.NotNull(summary);
+        Assert.Equal("a\0b end", summary.Subject);
+    }
+
+    [Fact]
     public async Task DeliverAsync_encodedCyrillicHeaders_summaryDecodedToUnicode()
     {
         await using var temp = TempMailStore.Create();

@@ -30,6 +30,28 @@ public class MailStoreWriterTests
     }
 
     [Fact]
+    public async Task DeliverAsync_afterABatchOfFour_fourArrivingOneByOneShareOneCommit()
+    {
+        using var writer = new BlockedWriter();
+        await using var temp = TempMailStore.Create(new MailStoreOptions { BeforeCommit = writer.BeforeCommit, CommitLinger = TimeSpan.FromSeconds(1) });
+        var first = temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message("first"), "bob"));
+        await writer.Entered.Task;
+        var four = Enumerable.Range(0, 4).Select(i => temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message($"batch {i}"), "bob"))).ToList();
+        writer.Release();
+        await first;
+        await Task.WhenAll(four);
+        Assert.Equal(2, writer.Commits);
+
+        // Writers arrive side by side (the last batch held four): the writer, woken by the first of
+        // the next four, waits for the others instead of committing it alone.
+        var next = Enumerable.Range(0, 4).Select(i => temp.Store.DeliverAsync(TempMailStore.Delivery(TempMailStore.Message($"next {i}"), "bob"))).ToList();
+        await Task.WhenAll(next);
+
+        Assert.Equal(3, writer.Commits);
+        Assert.Equal(9, (await temp.Store.ListMessagesAsync()).Count);
+    }
+
+    [Fact]
     public async Task DeliverAsync_commitOfBatchFails_everyDeliveryInItFailsAndNoneIsStored()
     {
         using var writer = new BlockedWriter();
