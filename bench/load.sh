@@ -8,9 +8,9 @@
 #     service's share (KiB per connection, per service and overall); a normal session
 #     on every protocol (and Gopher) while they are held; all closed again.
 #  2. slowloris: a fresh `netkit serve` with --command-timeout T (default 30 s) and
-#     --idle-timeout T+5 (longer, so SMTP, POP3, NNTP and Gopher answer their own
-#     deadline before the transport closes; IMAP, FTP and Telnet have no command
-#     deadline and are closed by the idle timeout, silently); a normal client's
+#     --idle-timeout T+5 (longer, so every protocol answers its own command deadline
+#     before the transport closes: SMTP 421, POP3 -ERR, IMAP * BYE, FTP 421, NNTP 400,
+#     Telnet's goodbye line, Gopher an error item); a normal client's
 #     SMTP, POP3 and IMAP sessions per second (and the server's CPU per session)
 #     unloaded, with SLOW (default 1,000) clients trickling one byte a second of a
 #     command line that never ends (spread over SMTP, POP3, IMAP, FTP, NNTP, Telnet,
