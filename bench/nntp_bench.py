@@ -72,16 +72,16 @@ class Conn:
 
 
 def in_parallel(conns: int, count: int, work) -> float:
-    """Runs work(first, last) on CONNS threads, each over its share of 0..COUNT-1; returns seconds."""
+    """Runs work(i, first, last) on CONNS threads, thread i over its share of 0..COUNT-1; returns seconds."""
     errors = []
 
-    def run(first, last):
+    def run(i, first, last):
         try:
-            work(first, last)
+            work(i, first, last)
         except Exception as e:  # reported below; a failed round must not pass as fast
             errors.append(e)
 
-    shares = [(count * i // conns, count * (i + 1) // conns) for i in range(conns)]
+    shares = [(i, count * i // conns, count * (i + 1) // conns) for i in range(conns)]
     threads = [threading.Thread(target=run, args=s) for s in shares]
     start = time.perf_counter()
     for t in threads:
@@ -95,7 +95,7 @@ def in_parallel(conns: int, count: int, work) -> float:
 
 
 def load(port: int, group: str, count: int, conns: int) -> None:
-    def work(first, last):
+    def work(_, first, last):
         c = Conn(port, reader=False)
         for n in range(first, last):
             mid, art = article(group, "load", n, path=True)
@@ -112,8 +112,8 @@ def post(port: int, group: str, count: int, conns: int, tag: str) -> None:
     arts = [article(group, tag, n, path=False)[1] for n in range(count)]
     ready = [Conn(port, reader=True) for _ in range(conns)]
 
-    def work(first, last):
-        c = ready[first * conns // count]
+    def work(i, first, last):
+        c = ready[i]  # one connection per thread (first * conns // count could repeat one)
         for n in range(first, last):
             c.command(b"POST", b"340")
             c.sock.sendall(arts[n])
