@@ -31,13 +31,17 @@ wait_port() {
   exit 1
 }
 
-# stop_pids PID...: stops processes the script started: SIGTERM, then a wait, so each has
+# stop_pids PID...: stops processes the script started: SIGTERM (SIGKILL after 10 s), then a wait, so each has
 # exited (and closed its files) before the script removes them. An empty PID (a server not
 # started yet) is skipped; a process already gone is no error.
 stop_pids() {
   local p
   for p in "$@"; do
-    if [ -n "$p" ]; then kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; fi
+    [ -n "$p" ] && kill -TERM "$p" 2>/dev/null || continue
+    # A server that ignores SIGTERM must not hang the teardown: 10 s, then SIGKILL.
+    for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
   done
 }
 

@@ -73,6 +73,9 @@ internal sealed class MailStatement : IDisposable
         {
             // Ready for the next run (a RETURNING statement made all its changes in its first step).
             raw.sqlite3_reset(statement);
+            // Bound text and blobs are SQLite's own copies: without this the last message's body
+            // would stay in native memory until the next delivery.
+            raw.sqlite3_clear_bindings(statement);
         }
     }
 

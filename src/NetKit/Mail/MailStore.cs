@@ -49,6 +49,11 @@ public sealed partial class MailStore : IAsyncDisposable, ISaslCredentialStore
             throw new ArgumentOutOfRangeException(nameof(options), "CommitLinger must be between zero and one second");
         }
 
+        if (options.CommitLingerCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "CommitLingerCount must be at least 1 (1 never waits)");
+        }
+
         var path = Path.Combine(Path.GetFullPath(directory), "mail.db");
         var (write, read) = ConnectionStrings(path, options);
         SqliteConnection? connection = null;

@@ -18,13 +18,14 @@ public sealed class MailStoreOptions
     /// <summary>
     /// How long the writer may wait for more changes before it commits, when changes have been
     /// arriving side by side (see <see cref="CommitLingerCount"/>); zero never waits. A change's
-    /// caller hears of its commit that much later at most; a lone writer never waits.
+    /// caller hears of its commit that much later at most; a writer arriving alone, after a pause
+    /// longer than this, never waits.
     /// </summary>
     public TimeSpan CommitLinger { get; init; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>
     /// The most changes the writer waits for (<see cref="CommitLinger"/>): never more than the last
-    /// batch held, so a few steady writers are not kept waiting for others who are not there.
+    /// batch held, so a few steady writers are not kept waiting for others who are not there; 1 never waits.
     /// </summary>
     public int CommitLingerCount { get; init; } = 8;
 

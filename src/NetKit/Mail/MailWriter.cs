@@ -1,11 +1,12 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace NetKit.Mail;
 
 /// <summary>
 /// The store's one writer and its group commit. Callers queue changes; a thread of its own takes
-/// every change waiting, applies them in ONE transaction (each in its own savepoint, so one bad
-/// change fails alone) and commits, which is the one fsync they share; only then does it complete
+/// every change waiting, applies them in ONE transaction (one bad change still fails alone: see
+/// below) and commits, which is the one fsync they share; only then does it complete
 /// their tasks. If the commit fails, every change of the batch fails: nothing is reported stored
 /// that is not. A batch is capped in changes and in bytes (a big message is a batch of its own).
 /// A batch is first written without savepoints (changes rarely fail, and two savepoint statements
@@ -104,6 +105,7 @@ internal sealed class MailWriter : IAsyncDisposable
     {
         lock (gate)
         {
+            var idleSince = queue.Count == 0 ? Stopwatch.GetTimestamp() : 0;
             while (queue.Count == 0)
             {
                 if (closed)
@@ -113,6 +115,13 @@ internal sealed class MailWriter : IAsyncDisposable
 
                 sleeping = true;
                 Monitor.Wait(gate);
+            }
+
+            // A writer that comes after a pause longer than the linger is not arriving beside
+            // others: it must not wait for the last burst's count.
+            if (idleSince != 0 && Stopwatch.GetElapsedTime(idleSince) > options.CommitLinger)
+            {
+                lastBatch = 1;
             }
 
             Linger();

@@ -19,7 +19,9 @@ internal static class LastWords
         try
         {
             using var grace = new CancellationTokenSource(Grace);
-            await say(grace.Token);
+            // The token asks the write to stop; WaitAsync makes sure the session goes on at the grace
+            // even if a write does not heed it (the close that follows ends that write).
+            await say(grace.Token).AsTask().WaitAsync(grace.Token);
             return true;
         }
         catch (Exception ex) when (Disconnects.IsDisconnect(ex))

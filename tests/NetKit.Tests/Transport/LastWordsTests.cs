@@ -35,6 +35,16 @@ public class LastWordsTests
     }
 
     [Fact]
+    public async Task TrySay_aWriteThatIgnoresItsToken_isGivenUpAtTheGrace()
+    {
+        // A peer that never reads, behind a write that does not heed cancellation: the session must
+        // still go on (and close) once the grace is over.
+        var never = new TaskCompletionSource();
+        Assert.False(await LastWords.TrySayAsync(_ => new ValueTask(never.Task)));
+        never.SetResult();
+    }
+
+    [Fact]
     public async Task TrySay_bug_isNotSwallowed()
     {
         await Assert.ThrowsAsync<InvalidOperationException>(async () =>
