@@ -63,7 +63,10 @@ public class GoodbyeTests
     [Fact]
     public async Task Imap_literalSentSlowlyPastTheDeadline_isNotCut()
     {
-        await using var harness = await ImapServerHarness.StartAsync(Options());
+        // A longer deadline than the others' 1 s: a byte goes every 100 ms, and under the whole
+        // suite's load one pause of this test's sender past 7/8 of a 1 s deadline was seen to
+        // (rightly) cut the literal; at 3 s it would take a stall of 2.6 s.
+        await using var harness = await ImapServerHarness.StartAsync(Options() with { CommandTimeout = TimeSpan.FromSeconds(3) });
         using var client = await harness.LoginAsync();
         var message = Encoding.ASCII.GetBytes("Subject: slow\r\n\r\n" + new string('x', 200) + "\r\n");
         await client.Raw.SendAsync($"a2 APPEND INBOX {{{message.Length}}}\r\n");
